@@ -35,4 +35,9 @@ final class Secrets {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
   }
+
+  /** {@code text} with every occurrence of {@code secret} replaced by {@code id}. */
+  static String scrub(String text, String secret, String id) {
+    return text == null ? "" : text.replace(secret, id);
+  }
 }

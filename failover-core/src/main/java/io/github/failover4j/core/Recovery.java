@@ -1,0 +1,131 @@
+package io.github.failover4j.core;
+
+import io.github.failover4j.spi.ProbeRequest;
+import io.github.failover4j.spi.ResponseView;
+import io.github.failover4j.spi.Scheduler.Cancellable;
+import io.github.failover4j.spi.TokenEvent;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Brings ejected tokens back (SPEC §4.4–4.5): a chain of probes on the host scheduler, one at
+ * a time per token, each bounded by the timeout, restoring after {@code successThreshold}
+ * consecutive passes; or, with no health check, a restore when the cooldown ends. Every task
+ * checks that its chain is still the token's live one, so a restore, disable, reload or close
+ * stops a chain without any lock.
+ */
+final class Recovery {
+  private final TokenPool pool;
+
+  Recovery(TokenPool pool) {
+    this.pool = pool;
+  }
+
+  /** Starts recovery for a token that was just ejected (or kept ejected across a reload). */
+  void start(Slot s) {
+    long chain = s.newChain();
+    if (pool.closed) {
+      return;
+    }
+    Settings st = pool.settingsForRecovery();
+    if (st.health != null) {
+      scheduleProbe(s, chain, jittered(st.periodNanos));
+    } else if (st.cooldownNanos > 0) {
+      schedule(s, st.cooldownNanos, () -> {
+        if (s.inChain(chain)) {
+          pool.restore(s, false, "cooldown of " + Duration.ofNanos(st.cooldownNanos) + " ended");
+        }
+      });
+    }
+  }
+
+  /** A period plus up to 10% jitter, so tokens ejected together are not probed together. */
+  private static long jittered(long period) {
+    return period + ThreadLocalRandom.current().nextLong(period / 10 + 1);
+  }
+
+  private void schedule(Slot s, long delayNanos, Runnable task) {
+    s.nextEventAt = pool.ticker.nanoTime() + delayNanos;
+    s.pending = pool.scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void scheduleProbe(Slot s, long chain, long delayNanos) {
+    schedule(s, delayNanos, () -> probe(s, chain));
+  }
+
+  private void probe(Slot s, long chain) {
+    Settings st = pool.settingsForRecovery();
+    if (!s.inChain(chain) || pool.closed || st.health == null) {
+      return;
+    }
+    s.probes.increment();
+    ProbeRequest request = new ProbeRequest("POST", st.probeUri,
+        Map.of(pool.auth().header(), s.authorization, "Content-Type", "application/json"),
+        st.probeBody, Duration.ofNanos(st.timeoutNanos));
+    AtomicBoolean done = new AtomicBoolean();
+    Cancellable timer = pool.scheduler.schedule(() -> {
+      if (done.compareAndSet(false, true)) {
+        finished(s, chain, st, null, "probe timed out after " + request.timeout().toMillis()
+            + " ms");
+      }
+    }, st.timeoutNanos, TimeUnit.NANOSECONDS);
+    CompletionStage<ResponseView> sent;
+    try {
+      sent = pool.prober.send(request);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((response, error) -> {
+      if (done.compareAndSet(false, true)) {
+        timer.cancel();
+        finished(s, chain, st, response, error == null ? null : describe(error));
+      }
+    });
+  }
+
+  private void finished(Slot s, long chain, Settings st, ResponseView response, String error) {
+    if (!s.inChain(chain)) {
+      return;
+    }
+    boolean pass;
+    String reason;
+    if (error != null) {
+      pass = false;
+      reason = error;
+    } else {
+      CompiledCondition matched = st.health.match(response);
+      pass = matched != null;
+      reason = pass ? "status " + response.status()
+          : "status " + response.status() + ", no health-check condition matched";
+    }
+    long now = pool.ticker.nanoTime();
+    pool.events.emit(pass ? TokenEvent.Kind.PROBE_PASSED : TokenEvent.Kind.PROBE_FAILED, s,
+        reason, now);
+    if (pass) {
+      int passes = s.probePasses + 1;
+      s.probePasses = passes;
+      int needed = st.config.healthCheck().successThreshold();
+      if (passes >= needed) {
+        pool.restore(s, false, passes + " consecutive probe(s) passed");
+        return;
+      }
+    } else {
+      s.probePasses = 0;
+    }
+    scheduleProbe(s, chain, jittered(st.periodNanos));
+  }
+
+  private static String describe(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    String message = e.getMessage();
+    return "probe failed: " + e.getClass().getSimpleName()
+        + (message == null ? "" : " (" + message + ")");
+  }
+}

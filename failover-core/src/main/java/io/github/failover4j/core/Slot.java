@@ -1,0 +1,149 @@
+package io.github.failover4j.core;
+
+import io.github.failover4j.spi.Scheduler.Cancellable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One token of a pool and its state. The whole state machine lives in one {@code long} word,
+ * changed only by compare-and-set:
+ *
+ * <pre>
+ *   bits 63..32  epoch                 (+1 on every restore; guards against late reports)
+ *   bits 31..2   consecutive failures  (saturating)
+ *   bits  1..0   state                 (HEALTHY, EJECTED, DISABLED, REMOVED)
+ * </pre>
+ *
+ * <p>A success on a token with no failures only reads the word. Recovery (probes, cooldown)
+ * runs as a chain of scheduled tasks; {@link #chain} names the live chain so a chain started
+ * before a reload, restore or disable stops by itself.
+ */
+final class Slot {
+  static final int HEALTHY = 0;
+  static final int EJECTED = 1;
+  static final int DISABLED = 2;
+  static final int REMOVED = 3;
+
+  private static final long STATE_MASK = 0b11L;
+  private static final long FAILURE_UNIT = 1L << 2;
+  private static final long FAILURE_MASK = 0xFFFF_FFFFL & ~STATE_MASK;
+  private static final long MAX_FAILURES = FAILURE_MASK >>> 2;
+  private static final VarHandle WORD;
+
+  static {
+    try {
+      WORD = MethodHandles.lookup().findVarHandle(Slot.class, "word", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final String secret;
+  final String id;
+  final String fingerprint;
+  final String authorization;
+  volatile int weight;
+
+  @SuppressWarnings("unused") // accessed through WORD
+  private volatile long word;
+
+  /** The handle of the current epoch; written before the word that makes it current. */
+  volatile TokenHandle handle;
+
+  final LongAdder requests = new LongAdder();
+  final LongAdder failures = new LongAdder();
+  final LongAdder ejections = new LongAdder();
+  final LongAdder probes = new LongAdder();
+
+  volatile long ejectedAt;
+  /** When the next probe or the end of the cooldown is due; {@link #NONE} when neither is. */
+  volatile long nextEventAt = NONE;
+  volatile String lastFailureReason = "";
+
+  static final long NONE = Long.MIN_VALUE;
+
+  /** The live recovery chain; tasks of an older chain do nothing. */
+  final AtomicLong chain = new AtomicLong();
+  volatile Cancellable pending;
+  /** Consecutive passing probes; touched only by the live chain, one probe at a time. */
+  volatile int probePasses;
+
+  Slot(TokenPool pool, TokenSpec spec, Auth auth) {
+    this.secret = spec.secret();
+    this.id = spec.id();
+    this.fingerprint = spec.fingerprint();
+    this.authorization = auth.value(secret);
+    this.weight = spec.weight();
+    this.handle = new TokenHandle(pool, this, 0);
+  }
+
+  long word() {
+    return (long) WORD.getAcquire(this);
+  }
+
+  boolean cas(long expect, long update) {
+    return WORD.compareAndSet(this, expect, update);
+  }
+
+  static int state(long w) {
+    return (int) (w & STATE_MASK);
+  }
+
+  static int failures(long w) {
+    return (int) ((w & FAILURE_MASK) >>> 2);
+  }
+
+  static int epoch(long w) {
+    return (int) (w >>> 32);
+  }
+
+  static long word(int epoch, int failures, int state) {
+    return ((long) epoch << 32) | ((long) failures << 2) | state;
+  }
+
+  /** {@code w} with one more failure, saturating. */
+  static long plusFailure(long w) {
+    return failures(w) >= MAX_FAILURES ? w : w + FAILURE_UNIT;
+  }
+
+  static long withState(long w, int state) {
+    return (w & ~STATE_MASK) | state;
+  }
+
+  static long withoutFailures(long w) {
+    return w & ~FAILURE_MASK;
+  }
+
+  /** Starts a new recovery chain, stopping the old one; returns the new chain's id. */
+  long newChain() {
+    long next = chain.incrementAndGet();
+    Cancellable p = pending;
+    pending = null;
+    if (p != null) {
+      p.cancel();
+    }
+    probePasses = 0;
+    nextEventAt = NONE;
+    return next;
+  }
+
+  /** Whether {@code id} is still the live chain and the token still waits to come back. */
+  boolean inChain(long id) {
+    return chain.get() == id && state(word()) == EJECTED;
+  }
+
+  TokenState publicState() {
+    return switch (state(word())) {
+      case HEALTHY -> TokenState.HEALTHY;
+      case EJECTED -> TokenState.EJECTED;
+      default -> TokenState.DISABLED;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Slot[" + id + "]";
+  }
+}
