@@ -383,7 +383,7 @@ public final class TokenPool implements AutoCloseable {
           out0 ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
           state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
               : null,
-          s.lastFailureReason, s.requests.sum(), s.failures.sum(), s.ejections.sum(),
+          Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(), s.failures.sum(), s.ejections.sum(),
           s.probes.sum()));
     }
     return out;
