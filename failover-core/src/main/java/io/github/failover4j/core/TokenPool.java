@@ -179,12 +179,12 @@ public final class TokenPool implements AutoCloseable {
   @SuppressWarnings("deprecation") // Thread.getId: threadId() needs Java 19
   int nextCursor(int n) {
     int at = ((int) Thread.currentThread().getId() & stripeMask) * STRIPE_PAD;
-    int next = cursors[at] + 1;
-    if (next >= n) {
-      next = 0;
+    int current = cursors[at];
+    if (current >= n) {
+      current = 0; // the healthy set shrank, or the cursor went round
     }
-    cursors[at] = next;
-    return next;
+    cursors[at] = current + 1;
+    return current;
   }
 
   private TokenHandle selectWhenNoneHealthy(Healthy h) {
@@ -394,9 +394,10 @@ public final class TokenPool implements AutoCloseable {
     while (Slot.state(w) == Slot.EJECTED || (byOperator && Slot.state(w) == Slot.DISABLED)) {
       int epoch = Slot.epoch(w) + 1;
       s.handle = new TokenHandle(this, s, epoch);
+      // end recovery before the token is back: after the CAS a new ejection may start its own
+      s.newChain();
       if (s.cas(w, Slot.word(epoch, 0, Slot.HEALTHY))) {
         notHealthy.decrementAndGet();
-        s.newChain();
         s.cooldownUntil.set(Slot.NONE);
         s.restoredAt = ticker.nanoTime();
         limitReported.set(false);
@@ -440,8 +441,8 @@ public final class TokenPool implements AutoCloseable {
     Slot s = slot(fingerprint);
     long w = s.word();
     while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED) {
+      s.newChain(); // before the CAS, so it cannot end a chain started after it
       if (s.cas(w, Slot.withState(w, Slot.DISABLED))) {
-        s.newChain();
         if (Slot.state(w) == Slot.HEALTHY) {
           notHealthy.incrementAndGet();
           s.ejectedAt = ticker.nanoTime();
