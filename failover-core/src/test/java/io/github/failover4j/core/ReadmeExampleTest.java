@@ -92,10 +92,23 @@ class ReadmeExampleTest {
   }
 
   @Test
+  void readmeConfigurationExamplesParse() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    FailoverConfig seed = FailoverConfig.parse(
+        Snippets.blockContaining(readme, "yaml", "consecutive failures that eject"));
+    assertThat(seed.failure().conditions()).hasSize(3);
+    assertThat(seed.retry().retryOnStatus()).containsExactlyInAnyOrder(429, 503);
+    FailoverConfig higress = FailoverConfig.parse(
+        Snippets.blockContaining(readme, "yaml", "healthCheckInterval: 5000"));
+    assertThat(higress.failure().conditions().get(0).statusCodes()).hasSize(200);
+    assertThat(higress.healthCheck().model()).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
   void readmeShowsThisVeryCode() throws IOException {
     Path test = Path.of("src/test/java/io/github/failover4j/core/ReadmeExampleTest.java");
     assertThat(Snippets.between(Files.readString(test), "// README:begin", "// README:end"))
-        .isEqualTo(Snippets.javaBlockContaining(Files.readString(Path.of("../README.md")),
+        .isEqualTo(Snippets.blockContaining(Files.readString(Path.of("../README.md")), "java",
             "TokenPool.builder(\"openai\")"));
   }
 }

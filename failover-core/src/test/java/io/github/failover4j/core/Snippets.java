@@ -17,14 +17,16 @@ final class Snippets {
     return dedent(body);
   }
 
-  static String javaBlockContaining(String markdown, String needle) {
+  /** The fenced block of {@code language} that contains {@code needle}, de-indented. */
+  static String blockContaining(String markdown, String language, String needle) {
     int at = markdown.indexOf(needle);
     if (at < 0) {
       throw new AssertionError("no code block contains " + needle);
     }
-    int open = markdown.lastIndexOf("```java\n", at);
+    String fence = "```" + language + "\n";
+    int open = markdown.lastIndexOf(fence, at);
     int close = markdown.indexOf("```", at);
-    return dedent(markdown.substring(open + "```java\n".length(), close));
+    return dedent(markdown.substring(open + fence.length(), close));
   }
 
   private static String dedent(String text) {
