@@ -234,6 +234,25 @@ class FailoverHttpClientTest {
   }
 
   @Test
+  void aBodyCutOffWhileHeldIsATransportErrorAndRetried() throws Exception {
+    provider.on(RESET, (ex, call) -> {
+      ex.sendResponseHeaders(200, 1000); // promises 1000 bytes, sends 10, hangs up
+      ex.getResponseBody().write("0123456789".getBytes(StandardCharsets.UTF_8));
+      ex.getResponseBody().flush();
+      throw new IOException("cut off on purpose");
+    });
+    TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), RESET, OK);
+    FailoverHttpClient client = client(pool);
+    while (provider.calls(RESET).isEmpty()) {
+      HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
+      assertThat(r.body()).isEqualTo(FakeProvider.OK_BODY);
+    }
+    TokenSnapshot reset = state(pool, RESET);
+    assertThat(reset.requests()).isEqualTo(1);
+    assertThat(reset.failures()).isZero();
+  }
+
+  @Test
   void aTimeoutIsATransportError() throws Exception {
     FakeProvider.Slow slow = new FakeProvider.Slow();
     provider.on(Fixtures.SLOW, slow);
