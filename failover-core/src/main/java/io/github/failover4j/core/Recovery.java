@@ -93,18 +93,20 @@ final class Recovery {
         Map.of(pool.auth().header(), s.authorization, "Content-Type", "application/json"),
         st.probeBody, Duration.ofNanos(st.timeoutNanos));
     AtomicBoolean done = new AtomicBoolean();
-    Cancellable timer = pool.scheduler.schedule(() -> {
-      if (done.compareAndSet(false, true)) {
-        finished(s, chain, st, null, "probe timed out after " + request.timeout().toMillis()
-            + " ms");
-      }
-    }, st.timeoutNanos, TimeUnit.NANOSECONDS);
     CompletionStage<ResponseView> sent;
     try {
       sent = pool.prober.send(request);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
+    CompletionStage<ResponseView> inFlight = sent;
+    Cancellable timer = pool.scheduler.schedule(() -> {
+      if (done.compareAndSet(false, true)) {
+        cancel(inFlight); // lets the transport free the connection
+        finished(s, chain, st, null, "probe timed out after " + request.timeout().toMillis()
+            + " ms");
+      }
+    }, st.timeoutNanos, TimeUnit.NANOSECONDS);
     sent.whenComplete((response, error) -> {
       if (done.compareAndSet(false, true)) {
         timer.cancel();
@@ -143,6 +145,14 @@ final class Recovery {
       s.probePasses = 0;
     }
     scheduleProbe(s, chain, jittered(st.periodNanos));
+  }
+
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException notCancellable) {
+      // a stage that cannot be cancelled finishes on its own; its answer is ignored
+    }
   }
 
   private static String describe(Throwable error) {

@@ -59,6 +59,20 @@ public final class RetryPlan {
   }
 
   /**
+   * Whether a {@link Outcome#FAILURE} with {@code status} would be retried now: the policy
+   * retries it, attempts and time are left, and a healthy token is still untried. An adapter
+   * asks this before reading a body, to know whether holding the body back until it is judged
+   * can lead to a retry at all. Changes nothing.
+   */
+  public boolean mayRetryFailure(int status) {
+    return policy != null
+        && attempts < tried.length
+        && (policy.retryOnStatus().isEmpty() || policy.retryOnStatus().contains(status))
+        && pool.ticker().nanoTime() - deadline < 0
+        && untried() != null;
+  }
+
+  /**
    * A healthy token this request has not tried, or {@code null} when retries, untried tokens
    * or time have run out.
    */
@@ -66,13 +80,21 @@ public final class RetryPlan {
     if (policy == null || attempts >= tried.length || pool.ticker().nanoTime() - deadline >= 0) {
       return null;
     }
+    TokenHandle h = untried();
+    if (h != null) {
+      tried[attempts++] = h.slot;
+    }
+    return h;
+  }
+
+  /** The next healthy token, in round-robin order, that this request has not tried. */
+  private TokenHandle untried() {
     TokenHandle[] healthy = pool.healthyHandles();
     int n = healthy.length;
     int start = n == 0 ? 0 : pool.nextCursor(n);
     for (int i = 0; i < n; i++) {
       TokenHandle h = healthy[(start + i) % n];
       if (!wasTried(h.slot)) {
-        tried[attempts++] = h.slot;
         return h;
       }
     }

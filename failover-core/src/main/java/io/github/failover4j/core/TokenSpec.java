@@ -17,6 +17,12 @@ public record TokenSpec(String secret, int weight) {
     if (secret.isBlank()) {
       throw new IllegalArgumentException("a token is blank");
     }
+    if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      // it travels in a header: a space, control or non-ASCII character would fail every send
+      throw new IllegalArgumentException("token " + Secrets.mask(secret)
+          + " has a character that an HTTP header value cannot carry (space, control or "
+          + "non-ASCII)");
+    }
     if (weight < 1 || weight > 1000) {
       throw new IllegalArgumentException("weight: " + weight + " is not between 1 and 1000");
     }

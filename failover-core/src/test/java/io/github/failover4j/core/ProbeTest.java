@@ -94,12 +94,13 @@ class ProbeTest {
   }
 
   @Test
-  void probeTimeoutCountsAsFailedProbe() {
+  void probeTimeoutCountsAsFailedProbeAndCancelsIt() {
     PoolFixture f = ejectedA(1);
     f.clock.advance(WITH_JITTER);
     f.clock.advance(Duration.ofSeconds(5));
     assertThat(f.snapshotOf(A).state()).isEqualTo(TokenState.EJECTED);
     assertThat(f.kinds()).endsWith(Kind.PROBE_FAILED);
+    assertThat(f.prober.inFlight()).isZero(); // cancelled, so the transport can let go
   }
 
   @Test

@@ -38,6 +38,19 @@ class RetryPlanTest {
   }
 
   @Test
+  void mayRetryFailureLooksAheadWithoutTakingAToken() {
+    PoolFixture f = fixture(new RetryPolicy(5, Set.of(429), null, true));
+    RetryPlan plan = RetryPlan.of(f.pool);
+    plan.first();
+    assertThat(plan.mayRetryFailure(429)).isTrue();
+    assertThat(plan.mayRetryFailure(503)).isFalse();
+    assertThat(plan.attempts()).isEqualTo(1);
+    plan.next();
+    plan.next();
+    assertThat(plan.mayRetryFailure(429)).isFalse(); // all three tried
+  }
+
+  @Test
   void stopsAfterMaxRetries() {
     PoolFixture f = fixture(RetryPolicy.of(1));
     RetryPlan plan = RetryPlan.of(f.pool);

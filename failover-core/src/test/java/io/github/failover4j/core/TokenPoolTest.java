@@ -300,6 +300,14 @@ class TokenPoolTest {
   }
 
   @Test
+  void tokensThatCannotTravelInAHeaderAreRejectedWithoutShowingThem() {
+    assertThatThrownBy(() -> TokenSpec.of("sk-live-0123456789\nabcdef"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("header")
+        .hasMessageNotContaining("0123456789");
+  }
+
+  @Test
   void builderNamesWhatIsMissing() {
     assertThatThrownBy(() -> TokenPool.builder("x").tokens(A)
         .config(rules(1).healthCheck(HealthCheck.of("m")).build()).build())

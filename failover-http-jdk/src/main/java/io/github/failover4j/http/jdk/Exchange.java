@@ -25,7 +25,6 @@ final class Exchange<T> {
   private static final System.Logger LOG = System.getLogger(FailoverHttpClient.class.getName());
 
   /** Stands for "some failure" when asking, before a body is read, whether one would be retried. */
-  private static final Verdict SOME_FAILURE = Verdict.failure("a body condition");
 
   /** The JDK's timeouts must be positive: an attempt made with the budget all but spent gets 1 ms. */
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
@@ -93,7 +92,7 @@ final class Exchange<T> {
    * body is read, to decide whether the body must be held back until it is judged.
    */
   boolean mayRetryFailure(int status) {
-    return replayable && plan.shouldRetry(SOME_FAILURE, status);
+    return replayable && plan.mayRetryFailure(status);
   }
 
   /**
