@@ -287,4 +287,21 @@ class GatewayConfigTest {
     assertThat(GatewayConfig.parse(yaml).providers().get(0).auth())
         .isEqualTo(Auth.header("api-key"));
   }
+
+  @Test
+  void providersTakeActionsAndAnEjectionPolicy() {
+    String good = "providers:\n" + provider("a", "/", "").replace(
+        "{failure: {conditions: [{status_code: 503}]}}",
+        "{failure: {maxEjectionPercent: 50, conditions: [{status_code: 429, action: cooldown, "
+            + "cooldown: 20s}]}}");
+    FailoverConfig failover = GatewayConfig.parse(good).providers().get(0).failover();
+
+    assertThat(failover.ejection()).isEqualTo(new EjectionPolicy(null, null, 50));
+    assertThat(failover.failure().conditions()).containsExactly(Condition.status(429)
+        .withCooldown(new CooldownRule(CooldownRule.STANDARD_HEADERS, Duration.ofSeconds(20),
+            Duration.ofHours(1))));
+    assertThat(gateway(good.replace("action: cooldown", "action: wait"))).containsExactly(
+        "providers[0].failover.failure.conditions[0].action: \"wait\" is not one of count, "
+            + "eject, cooldown, ignore");
+  }
 }

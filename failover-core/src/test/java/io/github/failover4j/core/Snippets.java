@@ -18,13 +18,22 @@ final class Snippets {
   }
 
   static String javaBlockContaining(String markdown, String needle) {
+    return blockContaining(markdown, "java", needle);
+  }
+
+  static String yamlBlockContaining(String markdown, String needle) {
+    return blockContaining(markdown, "yaml", needle);
+  }
+
+  private static String blockContaining(String markdown, String language, String needle) {
     int at = markdown.indexOf(needle);
-    if (at < 0) {
-      throw new AssertionError("no code block contains " + needle);
+    String fence = "```" + language + "\n";
+    int open = at < 0 ? -1 : markdown.lastIndexOf(fence, at);
+    if (open < 0 || markdown.lastIndexOf("```", at) != open) {
+      throw new AssertionError("no " + language + " code block contains " + needle);
     }
-    int open = markdown.lastIndexOf("```java\n", at);
     int close = markdown.indexOf("```", at);
-    return dedent(markdown.substring(open + "```java\n".length(), close));
+    return dedent(markdown.substring(open + fence.length(), close));
   }
 
   private static String dedent(String text) {
