@@ -23,6 +23,10 @@ public record Auth(String header, String scheme) {
     if (header.isBlank() || !header.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
       throw new IllegalArgumentException("header: '" + header + "' is not a header name");
     }
+    if (!scheme.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new IllegalArgumentException("scheme: '" + scheme + "' is not a single word of "
+          + "visible ASCII");
+    }
   }
 
   /** The token alone in {@code header}, e.g. {@code Auth.header("x-api-key")}. */

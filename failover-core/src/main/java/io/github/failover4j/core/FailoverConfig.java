@@ -68,14 +68,6 @@ public record FailoverConfig(
     Objects.requireNonNull(ejection, "ejection");
   }
 
-  /** A configuration with {@link EjectionPolicy#DEFAULT}. */
-  public FailoverConfig(FailureRules failure, HealthCheck healthCheck, RetryPolicy retry,
-      WhenAllEjected whenAllEjected, SelectionStrategy selection, Duration cooldown,
-      int maxBodyBytes) {
-    this(failure, healthCheck, retry, whenAllEjected, selection, cooldown, maxBodyBytes,
-        EjectionPolicy.DEFAULT);
-  }
-
   /**
    * Parses a failover block in the seed's format or the Higress ai-proxy format, YAML or JSON.
    * The text holds a {@code failover} key (and optionally {@code healthCheck},

@@ -38,6 +38,14 @@ public record TokenSpec(String secret, int weight) {
     return Secrets.mask(secret);
   }
 
+  /**
+   * The masked id any string would be shown as if it were a token, e.g. to name a malformed
+   * token in an error message without showing it.
+   */
+  public static String maskedId(String secret) {
+    return Secrets.mask(secret);
+  }
+
   /** A stable fingerprint that does not reveal the token. */
   public String fingerprint() {
     return Secrets.fingerprint(secret);

@@ -168,7 +168,7 @@ class GatewayConfigTest {
         .doesNotContain("12345678901234567890123").contains(MASKED);
     assertThat(e.problems()).contains(
         "providers[0].apiTokens[1]: duplicate of apiTokens[0] (" + MASKED + ")",
-        "providers[0].apiTokens[2]: " + TokenSpec.of(SECRET + " ").id() + " contains a character that cannot go in an "
+        "providers[0].apiTokens[2]: " + Secrets.mask(SECRET + " ") + " contains a character that cannot go in an "
             + "HTTP header (only visible ASCII, no spaces)",
         "providers[0].apiTokens[3].weight: 0 is not between 1 and 1000",
         "providers[0].apiTokens[4]." + MASKED + ": unknown key (valid keys: token, weight)",
@@ -286,5 +286,22 @@ class GatewayConfigTest {
     String yaml = "providers:\n" + provider("a", "/", "    auth: {header: api-key, scheme: \"\"}\n");
     assertThat(GatewayConfig.parse(yaml).providers().get(0).auth())
         .isEqualTo(Auth.header("api-key"));
+  }
+
+  @Test
+  void providersTakeActionsAndAnEjectionPolicy() {
+    String good = "providers:\n" + provider("a", "/", "").replace(
+        "{failure: {conditions: [{status_code: 503}]}}",
+        "{failure: {maxEjectionPercent: 50, conditions: [{status_code: 429, action: cooldown, "
+            + "cooldown: 20s}]}}");
+    FailoverConfig failover = GatewayConfig.parse(good).providers().get(0).failover();
+
+    assertThat(failover.ejection()).isEqualTo(new EjectionPolicy(null, null, 50));
+    assertThat(failover.failure().conditions()).containsExactly(Condition.status(429)
+        .withCooldown(new CooldownRule(CooldownRule.STANDARD_HEADERS, Duration.ofSeconds(20),
+            Duration.ofHours(1))));
+    assertThat(gateway(good.replace("action: cooldown", "action: wait"))).containsExactly(
+        "providers[0].failover.failure.conditions[0].action: \"wait\" is not one of count, "
+            + "eject, cooldown, ignore");
   }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 /** A probe transport whose answers the test gives: each probe waits until answered. */
 final class ScriptedProber implements ProbeTransport {
   final List<ProbeRequest> requests = new ArrayList<>();
+  /** Whether probes ignore cancellation, as a transport that cannot cancel would. */
+  volatile boolean ignoresCancel;
   private final List<CompletableFuture<ResponseView>> pending = new ArrayList<>();
 
   @Override
@@ -18,7 +20,7 @@ final class ScriptedProber implements ProbeTransport {
     requests.add(request);
     CompletableFuture<ResponseView> f = new CompletableFuture<>();
     pending.add(f);
-    return f;
+    return ignoresCancel ? f.minimalCompletionStage() : f;
   }
 
   synchronized int inFlight() {

@@ -20,11 +20,11 @@ final class Snippets {
   /** The fenced block of {@code language} that contains {@code needle}, de-indented. */
   static String blockContaining(String markdown, String language, String needle) {
     int at = markdown.indexOf(needle);
-    if (at < 0) {
-      throw new AssertionError("no code block contains " + needle);
-    }
     String fence = "```" + language + "\n";
-    int open = markdown.lastIndexOf(fence, at);
+    int open = at < 0 ? -1 : markdown.lastIndexOf(fence, at);
+    if (open < 0 || markdown.lastIndexOf("```", at) != open) {
+      throw new AssertionError("no " + language + " code block contains " + needle);
+    }
     int close = markdown.indexOf("```", at);
     return dedent(markdown.substring(open + fence.length(), close));
   }

@@ -9,17 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads condition lists, status lists (plain or as anchored regexes), headers and body regexes. */
+/**
+ * Reads condition lists, status lists (plain or as anchored regexes), headers and body regexes.
+ * Failure conditions also take an {@code action} and a {@code cooldown} ({@link ActionReader});
+ * health-check conditions do not.
+ */
 final class Conditions {
-  private static final List<String> KEYS = List.of("status_code", "headers", "body");
+  private static final List<String> CLAUSES = List.of("status_code", "headers", "body");
+  private static final List<String> KEYS = FailoverReader.concat(CLAUSES, ActionReader.KEYS);
 
   private Conditions() {}
 
   /**
    * A list of conditions (OR across them); an empty list is reported. Returns null when
    * anything was reported.
+   *
+   * @param failure whether these are failure conditions, which may take an action and a
+   *     cooldown; a health-check condition with either is reported
    */
-  static List<Condition> list(Node node) {
+  static List<Condition> list(Node node, boolean failure) {
     int before = node.problemsSoFar();
     List<Node> items = node.list();
     if (node.value() instanceof List<?> l && l.isEmpty()) {
@@ -27,7 +35,7 @@ final class Conditions {
     }
     List<Condition> conditions = new ArrayList<>();
     for (Node item : items) {
-      Condition c = condition(item);
+      Condition c = condition(item, failure);
       if (c != null) {
         conditions.add(c);
       }
@@ -36,20 +44,22 @@ final class Conditions {
   }
 
   /** One condition (AND of its clauses), or null when reported. */
-  static Condition condition(Node node) {
+  private static Condition condition(Node node, boolean failure) {
     if (!node.present()) {
       node.problem("empty condition; give status_code, headers or body");
       return null;
     }
     int before = node.problemsSoFar();
     Fields f = node.fields();
-    int unknown = f.rejectUnknown(KEYS);
+    int unknown = failure ? f.rejectUnknown(KEYS)
+        : f.rejectUnknown(CLAUSES, ActionReader.NOT_IN_PROBES);
     Node status = f.get("status_code");
     Node headers = f.get("headers");
     Node body = f.get("body");
     Set<Integer> codes = statuses(status);
     List<String> names = headers(headers);
     String regex = body.present() ? regex(body) : null;
+    ActionReader.Effect effect = failure ? ActionReader.read(f) : null;
     if (node.value() instanceof Map && unknown == 0 && !status.present()
         && !headers.present() && !body.present()) {
       node.invalid("has no clause; give status_code, headers or body");
@@ -57,7 +67,8 @@ final class Conditions {
     if (node.problemsSoFar() != before) {
       return null;
     }
-    return new Condition(codes, names, regex);
+    return effect == null ? new Condition(codes, names, regex)
+        : new Condition(codes, names, regex, effect.action(), effect.cooldown());
   }
 
   /** {@code status_code}: a list of statuses 100–599, or a single one. */

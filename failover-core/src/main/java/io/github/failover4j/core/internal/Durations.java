@@ -81,6 +81,23 @@ final class Durations {
     return parse(digits + unitSuffix);
   }
 
+  /**
+   * The duration written the way {@link #parse} reads it, for messages: {@code 30s}, {@code
+   * 1h}, {@code 1m30s}, {@code 1s500ms}.
+   */
+  static String format(Duration d) {
+    long[] amounts = {d.toHours(), d.toMinutesPart(), d.toSecondsPart(), d.toMillisPart(),
+        d.toNanosPart() % 1_000_000};
+    String[] units = {"h", "m", "s", "ms", "ns"};
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < amounts.length; i++) {
+      if (amounts[i] != 0) {
+        sb.append(amounts[i]).append(units[i]);
+      }
+    }
+    return sb.length() == 0 ? "0s" : sb.toString();
+  }
+
   private static BigDecimal number(String number) {
     if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
       throw notADuration();

@@ -1,9 +1,11 @@
 package io.github.failover4j.core.internal;
 
 import io.github.failover4j.core.Condition;
+import io.github.failover4j.core.EjectionPolicy;
 import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.SelectionStrategy;
 import io.github.failover4j.core.WhenAllEjected;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,11 +23,17 @@ final class FailoverReader {
   private static final List<String> SEED_KEYS =
       List.of("failure", "healthCheck", "maxBodyBytes", "cooldown");
 
+  private static final List<String> FAILURE_KEYS =
+      concat(List.of("failureThreshold", "conditions"), EjectionReader.KEYS);
+
   /** Keys that belong beside {@code failover}, found inside it. */
   static final Map<String, String> MISPLACED = Map.of(
       "retryOnFailure", "belongs beside failover, not inside it",
       "whenAllEjected", "belongs beside failover, not inside it",
       "selection", "belongs beside failover, not inside it");
+
+  /** {@link #MISPLACED}, and the ejection policy's keys, which belong one level down. */
+  private static final Map<String, String> SEED_HINTS = seedHints();
 
   private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -72,18 +80,22 @@ final class FailoverReader {
   /** The seed's format: {@code failure}, {@code healthCheck}, {@code maxBodyBytes}, {@code cooldown}. */
   private static void seed(Fields f, Node outerHealthCheck, FailoverConfig.Builder b,
       List<String> alsoAllowed) {
-    f.rejectUnknown(concat(SEED_KEYS, alsoAllowed), MISPLACED);
+    f.rejectUnknown(concat(SEED_KEYS, alsoAllowed), SEED_HINTS);
     Node failure = f.get("failure");
     if (failure.require("")) {
       Fields rules = failure.fields();
-      rules.rejectUnknown(List.of("failureThreshold", "conditions"));
+      rules.rejectUnknown(FAILURE_KEYS);
       Integer threshold = rules.get("failureThreshold").integer(1, FailoverConfig.MAX_THRESHOLD);
       if (threshold != null) {
         b.failureThreshold(threshold);
       }
       Node conditions = rules.get("conditions");
       if (conditions.require("")) {
-        conditions(b, Conditions.list(conditions));
+        conditions(b, Conditions.list(conditions, true));
+      }
+      EjectionPolicy ejection = EjectionReader.read(rules);
+      if (ejection != null) {
+        b.ejection(ejection);
       }
     }
     Node healthCheck = oneHealthCheck(f.get("healthCheck"), outerHealthCheck);
@@ -115,6 +127,14 @@ final class FailoverReader {
     if (conditions != null && !conditions.isEmpty()) {
       b.conditions(conditions.toArray(Condition[]::new));
     }
+  }
+
+  private static Map<String, String> seedHints() {
+    Map<String, String> hints = new HashMap<>(MISPLACED);
+    for (String key : EjectionReader.KEYS) {
+      hints.put(key, "belongs in failure, beside failureThreshold");
+    }
+    return Map.copyOf(hints);
   }
 
   static List<String> concat(List<String> a, List<String> b) {

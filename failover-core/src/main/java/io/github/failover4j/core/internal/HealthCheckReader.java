@@ -34,8 +34,8 @@ final class HealthCheckReader {
         : null;
     String path = path(f.get("path"));
     Node conditionsNode = f.get("conditions");
-    List<Condition> conditions = conditionsNode.present() ? Conditions.list(conditionsNode)
-        : List.of(Condition.status(200));
+    List<Condition> conditions = conditionsNode.present()
+        ? Conditions.list(conditionsNode, false) : List.of(Condition.status(200));
     if (node.problemsSoFar() != before) {
       return null;
     }

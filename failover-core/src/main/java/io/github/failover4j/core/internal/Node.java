@@ -233,6 +233,14 @@ final class Node {
    * words (e.g. {@code use_all}, {@code least-recently-ejected}); null when absent or reported.
    */
   <E extends Enum<E>> E choice(Class<E> type) {
+    return choice(type, false);
+  }
+
+  /**
+   * Like {@link #choice(Class)}; with {@code lowerCase}, a problem lists the valid names in
+   * lower case, as keys documented in lower case (e.g. {@code action: eject}) are written.
+   */
+  <E extends Enum<E>> E choice(Class<E> type, boolean lowerCase) {
     String s = string();
     if (s == null) {
       return null;
@@ -244,7 +252,9 @@ final class Node {
         return e;
       }
     }
-    List<String> names = Arrays.stream(constants).map(Enum::name).collect(Collectors.toList());
+    List<String> names = Arrays.stream(constants)
+        .map(e -> lowerCase ? e.name().toLowerCase(Locale.ROOT) : e.name())
+        .collect(Collectors.toList());
     String hint = Suggest.nearest(name, names).map(n -> " (did you mean " + n + "?)").orElse("");
     invalid("is not one of " + String.join(", ", names) + hint);
     return null;

@@ -40,7 +40,7 @@ final class Problems {
     for (String line : lines) {
       for (String secret : secrets) {
         if (secret.length() >= MIN_SCRUB_LENGTH && line.contains(secret)) {
-          line = line.replace(secret, TokenSpec.of(secret).id());
+          line = line.replace(secret, TokenSpec.maskedId(secret));
         }
       }
       safe.add(line);

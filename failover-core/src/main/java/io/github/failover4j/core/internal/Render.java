@@ -28,7 +28,7 @@ final class Render {
     }
     if (secret) {
       String s = String.valueOf(value);
-      return s.isBlank() ? quote(s) : TokenSpec.of(s).id();
+      return s.isBlank() ? quote(s) : TokenSpec.maskedId(s);
     }
     if (value instanceof String s) {
       return quote(s);

@@ -82,7 +82,7 @@ final class TreeLoader {
     Matcher m = QUOTED.matcher(message);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(sb, Matcher.quoteReplacement("'" + TokenSpec.of(m.group(1)).id() + "'"));
+      m.appendReplacement(sb, Matcher.quoteReplacement("'" + TokenSpec.maskedId(m.group(1)) + "'"));
     }
     return m.appendTail(sb).toString();
   }

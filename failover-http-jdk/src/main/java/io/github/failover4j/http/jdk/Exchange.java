@@ -119,12 +119,7 @@ final class Exchange<T> {
   private HttpRequest requestWith(TokenHandle token) {
     String header = pool.auth().header();
     HttpRequest.Builder b = HttpRequest.newBuilder(original, (n, v) -> !n.equalsIgnoreCase(header));
-    try {
-      b.setHeader(header, token.authorization());
-    } catch (IllegalArgumentException e) { // the JDK's message would quote the token
-      throw new IllegalArgumentException("token " + token.id() + " of pool " + pool.name()
-          + " has characters that are not allowed in header " + header);
-    }
+    b.setHeader(header, token.authorization()); // header-safe: TokenSpec and Auth check it
     Duration left = plan.remaining();
     if (left != null) {
       Duration bounded = original.timeout().filter(t -> t.compareTo(left) < 0).orElse(left);

@@ -412,13 +412,11 @@ class FailoverHttpClientTest {
   }
 
   @Test
-  void aTokenTheJdkCannotSendIsRefusedWithoutShowingIt() {
+  void aTokenNoHeaderCanCarryIsRefusedBeforeAnythingIsSent() {
     String bad = "sk-has-a-newline\r\nX-Injected: yes";
-    TokenPool pool = pool(quotaRules().build(), bad);
-    assertThatThrownBy(() -> client(pool).send(chat(provider.uri()), BodyHandlers.ofString()))
+    assertThatThrownBy(() -> pool(quotaRules().build(), bad))
         .isInstanceOf(IllegalArgumentException.class)
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-has-a-newline"))
-        .hasNoCause();
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-has-a-newline"));
     assertThat(provider.calls()).isEmpty();
   }
 }
