@@ -177,24 +177,14 @@ class ConfigActionsTest {
 
   // --- the README's recommended setup, parsed from the Markdown itself ---
 
-  /** Where the issue-6 README example lives: the section file, or the root README once merged. */
-  private static final List<Path> README_FILES =
-      List.of(Path.of("../README-issue6-config.md"), Path.of("../README.md"));
+  private static final Path README = Path.of("../README.md");
 
   private static final String README_NEEDLE = "maxEjectionPercent: 50";
 
   @Test
   void readmeProductionExampleParsesToWhatItSays() throws IOException {
-    List<String> examples = new ArrayList<>();
-    for (Path file : README_FILES) {
-      String markdown = Files.exists(file) ? Files.readString(file) : "";
-      if (markdown.contains(README_NEEDLE)) {
-        examples.add(Snippets.blockContaining(markdown, "yaml", README_NEEDLE));
-      }
-    }
-    assertThat(examples).as("the issue-6 YAML example in " + README_FILES).isNotEmpty();
-
-    for (String yaml : examples) {
+    for (String yaml : List.of(
+        Snippets.blockContaining(Files.readString(README), "yaml", README_NEEDLE))) {
       FailoverConfig config = FailoverConfig.parse(yaml);
       assertThat(config.failure().failureThreshold()).isEqualTo(3);
       assertThat(config.ejection())

@@ -23,7 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The example of {@code README-section.md}, compiled and run against the loopback provider. */
+/** The example of the root README's JDK section, compiled and run against the loopback provider. */
 class ReadmeExampleTest {
 
   // --- the README example, verbatim (checked below) ---
@@ -73,8 +73,9 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeShowsExactlyThisExample() throws IOException {
-    List<String> readme = Files.readAllLines(Path.of("README-section.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("```java");
+    List<String> readme = Files.readAllLines(Path.of("../README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("static String askWithFailover(URI upstream, String... keys)") - 1;
+    assertThat(readme.get(start)).isEqualTo("```java");
     int end = readme.subList(start + 1, readme.size()).indexOf("```") + start + 1;
     List<String> example = stripped(readme.subList(start + 1, end));
     List<String> source = stripped(Files.readAllLines(
@@ -82,7 +83,7 @@ class ReadmeExampleTest {
         StandardCharsets.UTF_8));
     assertThat(example).hasSizeGreaterThan(20);
     assertThat(Collections.indexOfSubList(source, example))
-        .as("README-section.md's example appears verbatim in this test").isNotNegative();
+        .as("the README's JDK example appears verbatim in this test").isNotNegative();
   }
 
   private static List<String> stripped(List<String> lines) {
