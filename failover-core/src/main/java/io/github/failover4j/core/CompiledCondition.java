@@ -35,7 +35,7 @@ final class CompiledCondition {
       headerValues[i] = eq < 0 ? null : h.substring(eq + 1);
     }
     body = c.body() == null ? null : new BodyMatcher(c.body());
-    verdict = Verdict.failure(reason);
+    verdict = Verdict.forCondition(c.action(), reason, c.cooldown());
   }
 
   boolean hasBodyClause() {

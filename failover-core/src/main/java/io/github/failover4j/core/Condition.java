@@ -14,8 +14,12 @@ import java.util.TreeSet;
  *     (present); all must hold; empty means "any headers"
  * @param body an RE2 regular expression searched (not anchored) in the body prefix, or {@code
  *     null} when the condition does not look at the body
+ * @param action what a match does to the token (failure conditions only; health-check
+ *     conditions ignore it)
+ * @param cooldown how long a {@link Action#COOLDOWN} lasts; {@code null} for other actions
  */
-public record Condition(Set<Integer> statusCodes, List<String> headers, String body) {
+public record Condition(Set<Integer> statusCodes, List<String> headers, String body,
+    Action action, CooldownRule cooldown) {
 
   /** Copies the collections and checks that at least one clause is present. */
   public Condition {
@@ -25,6 +29,18 @@ public record Condition(Set<Integer> statusCodes, List<String> headers, String b
       throw new IllegalArgumentException("a condition needs at least one clause: "
           + "status_code, headers or body");
     }
+    Objects.requireNonNull(action, "action");
+    if (action == Action.COOLDOWN && cooldown == null) {
+      cooldown = CooldownRule.DEFAULT;
+    } else if (action != Action.COOLDOWN && cooldown != null) {
+      throw new IllegalArgumentException("cooldown: given for action " + action
+          + "; it belongs to action COOLDOWN only");
+    }
+  }
+
+  /** A condition whose match counts toward the failure threshold. */
+  public Condition(Set<Integer> statusCodes, List<String> headers, String body) {
+    this(statusCodes, headers, body, Action.COUNT, null);
   }
 
   /** A condition on the status alone. */
@@ -41,12 +57,24 @@ public record Condition(Set<Integer> statusCodes, List<String> headers, String b
   public Condition withHeader(String nameEqualsValue) {
     List<String> more = new java.util.ArrayList<>(headers);
     more.add(Objects.requireNonNull(nameEqualsValue, "nameEqualsValue"));
-    return new Condition(statusCodes, more, body);
+    return new Condition(statusCodes, more, body, action, cooldown);
+  }
+
+  /** This condition with another action; a cooldown gets {@link CooldownRule#DEFAULT}. */
+  public Condition withAction(Action action) {
+    return new Condition(statusCodes, headers, body, action, null);
+  }
+
+  /** This condition as a {@link Action#COOLDOWN} with the given rule. */
+  public Condition withCooldown(CooldownRule rule) {
+    return new Condition(statusCodes, headers, body, Action.COOLDOWN,
+        Objects.requireNonNull(rule, "rule"));
   }
 
   /** This condition with a body clause. */
   public Condition withBody(String regex) {
-    return new Condition(statusCodes, headers, Objects.requireNonNull(regex, "regex"));
+    return new Condition(statusCodes, headers, Objects.requireNonNull(regex, "regex"), action,
+        cooldown);
   }
 
   /** A short human description, e.g. {@code status_code [502, 503] and body /quota/}. */
@@ -60,6 +88,9 @@ public record Condition(Set<Integer> statusCodes, List<String> headers, String b
     }
     if (body != null) {
       sb.append(sb.length() == 0 ? "" : " and ").append("body /").append(body).append('/');
+    }
+    if (action != Action.COUNT) {
+      sb.append(" -> ").append(action.name().toLowerCase(java.util.Locale.ROOT));
     }
     return sb.toString();
   }

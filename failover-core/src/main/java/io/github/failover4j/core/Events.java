@@ -21,6 +21,7 @@ final class Events {
     String safeReason = Secrets.scrub(reason, slot.secret, slot.id);
     Level level = switch (kind) {
       case EJECTED, RESTORED, DISABLED -> Level.INFO;
+      case EJECTION_LIMITED -> Level.WARNING;
       case PROBE_PASSED, PROBE_FAILED -> Level.DEBUG;
     };
     if (LOG.isLoggable(level)) {

@@ -36,6 +36,7 @@ import java.util.Objects;
  *     (Higress {@code cooldownDuration}); {@code null} for none. Used only when there is no
  *     health check.
  * @param maxBodyBytes how many bytes of a response body the body conditions see
+ * @param ejection back-off of repeated ejections and the share of the pool that may be out
  */
 public record FailoverConfig(
     FailureRules failure,
@@ -44,7 +45,8 @@ public record FailoverConfig(
     WhenAllEjected whenAllEjected,
     SelectionStrategy selection,
     Duration cooldown,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    EjectionPolicy ejection) {
 
   /** The default body cap, 64 KiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -63,6 +65,15 @@ public record FailoverConfig(
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " is negative");
     }
+    Objects.requireNonNull(ejection, "ejection");
+  }
+
+  /** A configuration with {@link EjectionPolicy#DEFAULT}. */
+  public FailoverConfig(FailureRules failure, HealthCheck healthCheck, RetryPolicy retry,
+      WhenAllEjected whenAllEjected, SelectionStrategy selection, Duration cooldown,
+      int maxBodyBytes) {
+    this(failure, healthCheck, retry, whenAllEjected, selection, cooldown, maxBodyBytes,
+        EjectionPolicy.DEFAULT);
   }
 
   /**
@@ -96,6 +107,7 @@ public record FailoverConfig(
     private SelectionStrategy selection = SelectionStrategy.ROUND_ROBIN;
     private Duration cooldown;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private EjectionPolicy ejection = EjectionPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -147,10 +159,16 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Back-off and ejection limit; default {@link EjectionPolicy#DEFAULT} (neither). */
+    public Builder ejection(EjectionPolicy ejection) {
+      this.ejection = ejection;
+      return this;
+    }
+
     /** Builds the configuration; throws {@link IllegalArgumentException} on a bad value. */
     public FailoverConfig build() {
       return new FailoverConfig(new FailureRules(failureThreshold, conditions), healthCheck,
-          retry, whenAllEjected, selection, cooldown, maxBodyBytes);
+          retry, whenAllEjected, selection, cooldown, maxBodyBytes, ejection);
     }
   }
 }

@@ -27,21 +27,45 @@ final class Recovery {
     this.pool = pool;
   }
 
-  /** Starts recovery for a token that was just ejected (or kept ejected across a reload). */
-  void start(Slot s) {
+  /**
+   * Starts recovery for a token that was just ejected (or kept ejected across a reload): a
+   * token cooling down comes back at its deadline without a probe; otherwise probes start
+   * one period (and at least {@code minOutNanos}, the back-off) after the ejection; with no
+   * health check, the back-off or the configured cooldown decides when it comes back.
+   */
+  void start(Slot s, long minOutNanos) {
     long chain = s.newChain();
     if (pool.closed) {
       return;
     }
     Settings st = pool.settingsForRecovery();
-    if (st.health != null) {
-      scheduleProbe(s, chain, jittered(st.periodNanos));
+    long now = pool.ticker.nanoTime();
+    if (s.ejectedBy == Action.COOLDOWN) {
+      restoreAfter(s, chain, s.cooldownLeft(now), "cooldown ended");
+    } else if (st.health != null) {
+      scheduleProbe(s, chain, Math.max(jittered(st.periodNanos), minOutNanos));
+    } else if (minOutNanos > 0) {
+      restoreAfter(s, chain, minOutNanos, "back-off ended");
     } else if (st.cooldownNanos > 0) {
-      schedule(s, st.cooldownNanos, () -> {
-        if (s.inChain(chain)) {
-          pool.restore(s, false, "cooldown of " + Duration.ofNanos(st.cooldownNanos) + " ended");
-        }
-      });
+      restoreAfter(s, chain, st.cooldownNanos,
+          "cooldown of " + Duration.ofNanos(st.cooldownNanos) + " ended");
+    }
+  }
+
+  /**
+   * Restores the token after {@code delay} (at once when it is 0), or later if its cooldown
+   * deadline has moved out meanwhile.
+   */
+  private void restoreAfter(Slot s, long chain, long delay, String reason) {
+    if (delay > 0) {
+      schedule(s, delay, () -> restoreAfter(s, chain, 0, reason));
+    } else if (s.inChain(chain)) {
+      long left = s.cooldownLeft(pool.ticker.nanoTime());
+      if (left > 0) {
+        restoreAfter(s, chain, left, reason);
+      } else {
+        pool.restore(s, false, reason);
+      }
     }
   }
 
@@ -112,7 +136,7 @@ final class Recovery {
       s.probePasses = passes;
       int needed = st.config.healthCheck().successThreshold();
       if (passes >= needed) {
-        pool.restore(s, false, passes + " consecutive probe(s) passed");
+        restoreAfter(s, chain, s.cooldownLeft(now), passes + " consecutive probe(s) passed");
         return;
       }
     } else {

@@ -41,6 +41,7 @@ public record RetryPolicy(
       case FAILURE -> retryOnStatus.isEmpty() || retryOnStatus.contains(status);
       case TRANSPORT_ERROR -> onTransportError;
       case SUCCESS -> !retryOnStatus.isEmpty() && retryOnStatus.contains(status);
+      case IGNORED -> false; // the request caused it: another token would fail the same way
     };
   }
 }

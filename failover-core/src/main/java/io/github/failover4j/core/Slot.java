@@ -58,6 +58,14 @@ final class Slot {
   final LongAdder probes = new LongAdder();
 
   volatile long ejectedAt;
+  /** The action of the condition that ejected the token; {@code null} when an operator did. */
+  volatile Action ejectedBy;
+  /** The back-off step of the latest ejection (0: none yet). */
+  volatile int backoffLevel;
+  /** When the token was last restored; {@link #NONE} if never. */
+  volatile long restoredAt = NONE;
+  /** No restore before this time (a cooldown deadline); only ever moves later. */
+  final AtomicLong cooldownUntil = new AtomicLong(NONE);
   /** When the next probe or the end of the cooldown is due; {@link #NONE} when neither is. */
   volatile long nextEventAt = NONE;
   volatile String lastFailureReason = "";
@@ -127,6 +135,21 @@ final class Slot {
     probePasses = 0;
     nextEventAt = NONE;
     return next;
+  }
+
+  /** Moves the cooldown deadline to {@code deadline} unless it is already later. */
+  void extendCooldown(long deadline) {
+    long current = cooldownUntil.get();
+    while ((current == NONE || deadline - current > 0)
+        && !cooldownUntil.compareAndSet(current, deadline)) {
+      current = cooldownUntil.get();
+    }
+  }
+
+  /** How long the cooldown deadline still holds the token back at {@code now}; 0 when not. */
+  long cooldownLeft(long now) {
+    long until = cooldownUntil.get();
+    return until == NONE ? 0 : Math.max(0, until - now);
   }
 
   /** Whether {@code id} is still the live chain and the token still waits to come back. */

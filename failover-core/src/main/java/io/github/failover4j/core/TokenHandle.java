@@ -57,12 +57,11 @@ public final class TokenHandle {
 
   /**
    * Judges a response with the pool's failure rules and records the verdict; returns it.
-   * Reads the body only when a rule needs it.
+   * Reads the body only when a rule needs it; a {@link Action#COOLDOWN} reads its deadline
+   * from the response headers.
    */
   public Verdict report(ResponseView response) {
-    Verdict v = pool.classify(response);
-    pool.record(this, v);
-    return v;
+    return pool.report(this, response);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.github.failover4j.spi.Transport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,6 +75,11 @@ public final class TokenPool implements AutoCloseable {
   private volatile Slot[] slots;
   @SuppressWarnings("unused") // accessed through HEALTHY
   private volatile Healthy healthy;
+  /** Tokens that are not healthy (ejected or disabled); bounded by {@link #ejectionLimit}. */
+  private final AtomicInteger notHealthy = new AtomicInteger();
+  private final AtomicBoolean limitReported = new AtomicBoolean();
+  private volatile int ejectionLimit;
+  private final Clock wallClock;
   /** Counts state transitions; a snapshot built after reading it includes them all. */
   private final AtomicLong transitions = new AtomicLong();
   /** Per-thread-stripe round-robin positions, padded apart; racy by design. */
@@ -89,7 +97,9 @@ public final class TokenPool implements AutoCloseable {
     this.prober = b.prober;
     this.events = new Events(name, b.listeners);
     this.settings = new Settings(b.config, upstream);
+    this.wallClock = b.wallClock;
     this.slots = newSlots(b.tokens, Map.of());
+    this.ejectionLimit = b.config.ejection().limit(slots.length);
     int stripes = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
     this.stripeMask = Math.min(stripes, 64) - 1;
     this.cursors = new int[(stripeMask + 1) * STRIPE_PAD];
@@ -169,12 +179,12 @@ public final class TokenPool implements AutoCloseable {
   @SuppressWarnings("deprecation") // Thread.getId: threadId() needs Java 19
   int nextCursor(int n) {
     int at = ((int) Thread.currentThread().getId() & stripeMask) * STRIPE_PAD;
-    int next = cursors[at] + 1;
-    if (next >= n) {
-      next = 0;
+    int current = cursors[at];
+    if (current >= n) {
+      current = 0; // the healthy set shrank, or the cursor went round
     }
-    cursors[at] = next;
-    return next;
+    cursors[at] = current + 1;
+    return current;
   }
 
   private TokenHandle selectWhenNoneHealthy(Healthy h) {
@@ -237,12 +247,31 @@ public final class TokenPool implements AutoCloseable {
   }
 
   void record(TokenHandle h, Verdict v) {
+    apply(h, v, v.action() == Action.COOLDOWN ? v.cooldown().defaultDuration().toNanos() : 0);
+  }
+
+  Verdict report(TokenHandle h, ResponseView response) {
+    Verdict v = settings.failure.classify(response);
+    apply(h, v, v.action() == Action.COOLDOWN
+        ? RateLimits.cooldownNanos(v.cooldown(), response, wallClock) : 0);
+    return v;
+  }
+
+  private void apply(TokenHandle h, Verdict v, long cooldownNanos) {
     Slot s = h.slot;
     s.requests.increment();
     switch (v.outcome()) {
       case SUCCESS -> recordSuccess(s, h.epoch);
-      case FAILURE -> recordFailure(s, h.epoch, v);
-      case TRANSPORT_ERROR -> { }
+      case FAILURE -> {
+        s.failures.increment();
+        s.lastFailureReason = v.reason();
+        if (v.action() == Action.COUNT) {
+          countFailure(s, h.epoch, v);
+        } else {
+          ejectAtOnce(s, h.epoch, v, cooldownNanos);
+        }
+      }
+      case TRANSPORT_ERROR, IGNORED -> { }
     }
   }
 
@@ -256,43 +285,122 @@ public final class TokenPool implements AutoCloseable {
     }
   }
 
-  private void recordFailure(Slot s, int epoch, Verdict v) {
-    s.failures.increment();
-    s.lastFailureReason = v.reason();
+  /** A {@code count} failure: ejects at the threshold, unless the ejection limit is reached. */
+  private void countFailure(Slot s, int epoch, Verdict v) {
     int threshold = settings.failureThreshold();
     long w = s.word();
     while (Slot.epoch(w) == epoch && Slot.state(w) == Slot.HEALTHY) {
       long next = Slot.plusFailure(w);
-      if (Slot.failures(next) >= threshold) {
-        if (s.cas(w, Slot.withState(next, Slot.EJECTED))) {
-          ejected(s, v.reason());
+      if (Slot.failures(next) < threshold) {
+        if (s.cas(w, next)) {
           return;
         }
-      } else if (s.cas(w, next)) {
+      } else if (!reserveEjection()) {
+        if (s.cas(w, next)) { // over the limit: stays in, still counting
+          limited(s);
+          return;
+        }
+      } else if (s.cas(w, Slot.withState(next, Slot.EJECTED))) {
+        ejected(s, v, 0);
+        return;
+      } else {
+        notHealthy.decrementAndGet(); // lost the race: give the reservation back
+      }
+      w = s.word();
+    }
+  }
+
+  /** An {@code eject} or {@code cooldown} failure: out at once, whatever the count or limit. */
+  private void ejectAtOnce(Slot s, int epoch, Verdict v, long cooldownNanos) {
+    long w = s.word();
+    while (Slot.epoch(w) == epoch) {
+      int state = Slot.state(w);
+      if (state == Slot.HEALTHY) {
+        if (s.cas(w, Slot.withState(Slot.plusFailure(w), Slot.EJECTED))) {
+          notHealthy.incrementAndGet();
+          ejected(s, v, cooldownNanos);
+          return;
+        }
+      } else {
+        if (state == Slot.EJECTED && cooldownNanos > 0) {
+          // a later response may push the deadline out, never pull it in
+          long deadline = ticker.nanoTime() + cooldownNanos;
+          s.extendCooldown(deadline);
+          if (s.ejectedBy == Action.COOLDOWN) {
+            s.nextEventAt = Math.max(s.nextEventAt, deadline);
+          }
+        }
         return;
       }
       w = s.word();
     }
   }
 
-  /** Side effects of an ejection, run once by the thread that won the transition. */
-  private void ejected(Slot s, String reason) {
-    long now = ticker.nanoTime();
-    s.ejectedAt = now;
-    s.ejections.increment();
-    refreshHealthy();
-    events.emit(TokenEvent.Kind.EJECTED, s, reason, now);
-    recovery.start(s);
+  /** Takes a place under the ejection limit; false when the limit is reached. */
+  private boolean reserveEjection() {
+    int limit = ejectionLimit;
+    int o = notHealthy.get();
+    while (o < limit) {
+      if (notHealthy.compareAndSet(o, o + 1)) {
+        return true;
+      }
+      o = notHealthy.get();
+    }
+    return false;
   }
 
-  /** {@code EJECTED} (or {@code DISABLED}, by an operator) → {@code HEALTHY}, new epoch. */
-  boolean restore(Slot s, boolean fromDisabled, String reason) {
+  /** Tells listeners once per episode that the limit held an ejection back. */
+  private void limited(Slot s) {
+    if (limitReported.compareAndSet(false, true)) {
+      events.emit(TokenEvent.Kind.EJECTION_LIMITED, s, "maxEjectionPercent "
+          + settings.config.ejection().maxEjectionPercent() + "% reached: " + notHealthy.get() + " of "
+          + slots.length + " tokens are out; the provider, not the keys, is likely failing",
+          ticker.nanoTime());
+    }
+  }
+
+  /** Side effects of an ejection, run once by the thread that won the transition. */
+  private void ejected(Slot s, Verdict v, long cooldownNanos) {
+    long now = ticker.nanoTime();
+    s.ejectedAt = now;
+    s.ejectedBy = v.action();
+    s.ejections.increment();
+    String reason = v.reason();
+    long outFor = 0;
+    if (v.action() == Action.COOLDOWN) {
+      s.extendCooldown(now + cooldownNanos);
+      reason += " (cooling down for " + Duration.ofNanos(s.cooldownLeft(now)).toMillis() + " ms)";
+    } else {
+      EjectionPolicy policy = settings.config.ejection();
+      if (policy.backsOff()) {
+        int level = Backoff.level(s, policy, now);
+        s.backoffLevel = level;
+        outFor = Backoff.outFor(policy, level);
+        reason += " (back-off level " + level + ", out for at least "
+            + Duration.ofNanos(outFor).toMillis() + " ms)";
+      }
+    }
+    refreshHealthy();
+    events.emit(TokenEvent.Kind.EJECTED, s, reason, now);
+    recovery.start(s, outFor);
+  }
+
+  /**
+   * {@code EJECTED} (or {@code DISABLED}, by an operator) → {@code HEALTHY}, new epoch. An
+   * automatic restore waits for the token's cooldown deadline; an operator's does not.
+   */
+  boolean restore(Slot s, boolean byOperator, String reason) {
     long w = s.word();
-    while (Slot.state(w) == Slot.EJECTED || (fromDisabled && Slot.state(w) == Slot.DISABLED)) {
+    while (Slot.state(w) == Slot.EJECTED || (byOperator && Slot.state(w) == Slot.DISABLED)) {
       int epoch = Slot.epoch(w) + 1;
       s.handle = new TokenHandle(this, s, epoch);
+      // end recovery before the token is back: after the CAS a new ejection may start its own
+      s.newChain();
       if (s.cas(w, Slot.word(epoch, 0, Slot.HEALTHY))) {
-        s.newChain();
+        notHealthy.decrementAndGet();
+        s.cooldownUntil.set(Slot.NONE);
+        s.restoredAt = ticker.nanoTime();
+        limitReported.set(false);
         refreshHealthy();
         events.emit(TokenEvent.Kind.RESTORED, s, reason, ticker.nanoTime());
         return true;
@@ -333,11 +441,13 @@ public final class TokenPool implements AutoCloseable {
     Slot s = slot(fingerprint);
     long w = s.word();
     while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED) {
+      s.newChain(); // before the CAS, so it cannot end a chain started after it
       if (s.cas(w, Slot.withState(w, Slot.DISABLED))) {
-        s.newChain();
         if (Slot.state(w) == Slot.HEALTHY) {
+          notHealthy.incrementAndGet();
           s.ejectedAt = ticker.nanoTime();
         }
+        s.ejectedBy = null;
         refreshHealthy();
         events.emit(TokenEvent.Kind.DISABLED, s, "by an operator", ticker.nanoTime());
         return true;
@@ -372,21 +482,24 @@ public final class TokenPool implements AutoCloseable {
   public List<TokenSnapshot> snapshot() {
     long now = ticker.nanoTime();
     Slot[] all = slots;
-    List<TokenSnapshot> out = new ArrayList<>(all.length);
+    List<TokenSnapshot> views = new ArrayList<>(all.length);
     for (Slot s : all) {
       long w = s.word();
       int state = Slot.state(w);
-      boolean out0 = state != Slot.HEALTHY;
       long next = s.nextEventAt;
-      out.add(new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
+      long cooldown = s.cooldownLeft(now);
+      views.add(new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
           Slot.failures(w),
-          out0 ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
+          state != Slot.HEALTHY ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
           state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
               : null,
-          s.lastFailureReason, s.requests.sum(), s.failures.sum(), s.ejections.sum(),
-          s.probes.sum()));
+          state == Slot.EJECTED && cooldown > 0 ? Duration.ofNanos(cooldown) : null,
+          state == Slot.EJECTED ? s.ejectedBy : null,
+          s.backoffLevel,
+          Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(),
+          s.failures.sum(), s.ejections.sum(), s.probes.sum()));
     }
-    return out;
+    return views;
   }
 
   // ---------------------------------------------------------------- reload and close
@@ -410,6 +523,7 @@ public final class TokenPool implements AutoCloseable {
       Set<Slot> kept = new HashSet<>(List.of(fresh));
       settings = next;
       slots = fresh;
+      ejectionLimit = config.ejection().limit(fresh.length);
       for (Slot s : old.values()) {
         if (!kept.contains(s)) {
           remove(s);
@@ -417,7 +531,7 @@ public final class TokenPool implements AutoCloseable {
       }
       for (Slot s : fresh) {
         if (Slot.state(s.word()) == Slot.EJECTED) {
-          recovery.start(s);
+          recovery.start(s, 0);
         }
       }
       refreshHealthy();
@@ -447,10 +561,13 @@ public final class TokenPool implements AutoCloseable {
     return out;
   }
 
-  private static void remove(Slot s) {
+  private void remove(Slot s) {
     long w = s.word();
     while (!s.cas(w, Slot.withState(w, Slot.REMOVED))) {
       w = s.word();
+    }
+    if (Slot.state(w) != Slot.HEALTHY) {
+      notHealthy.decrementAndGet();
     }
     s.newChain();
   }
@@ -481,6 +598,7 @@ public final class TokenPool implements AutoCloseable {
     private Scheduler scheduler;
     private Ticker ticker = Ticker.SYSTEM;
     private ProbeTransport prober;
+    private Clock wallClock = Clock.systemUTC();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -533,6 +651,15 @@ public final class TokenPool implements AutoCloseable {
     /** The host clock; default {@link Ticker#SYSTEM}. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * The host's wall clock, read only to turn a rate-limit reset given as a date into a
+     * wait when the response has no {@code Date} header; default {@link Clock#systemUTC()}.
+     */
+    public Builder wallClock(Clock wallClock) {
+      this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
       return this;
     }
 

@@ -13,6 +13,11 @@ import java.time.Duration;
  * @param consecutiveFailures failures since the last success (or since it was restored)
  * @param ejectedFor how long it has been out, or {@code null} when healthy
  * @param nextProbeIn when its next probe or cooldown end is due, or {@code null} when none is
+ * @param cooldownLeft how long its cooldown deadline still holds it out, or {@code null} when
+ *     it has none
+ * @param ejectedBy the action of the condition that ejected it ({@code null} when healthy or
+ *     disabled by an operator)
+ * @param backoffLevel the back-off step of its latest ejection (0 when it never backed off)
  * @param lastFailureReason the condition that matched its latest failure, empty when none
  * @param requests responses reported for it
  * @param failures failures reported for it
@@ -27,6 +32,9 @@ public record TokenSnapshot(
     int consecutiveFailures,
     Duration ejectedFor,
     Duration nextProbeIn,
+    Duration cooldownLeft,
+    Action ejectedBy,
+    int backoffLevel,
     String lastFailureReason,
     long requests,
     long failures,

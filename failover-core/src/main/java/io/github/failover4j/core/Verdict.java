@@ -3,32 +3,53 @@ package io.github.failover4j.core;
 import java.util.Objects;
 
 /**
- * The judgement of one response: its {@link Outcome} and, for a failure, which condition
- * matched. The engine pre-builds one verdict per condition, so judging a response allocates
- * nothing.
+ * The judgement of one response: its {@link Outcome}, the {@link Action} of the condition that
+ * matched, and why. The engine pre-builds one verdict per condition, so judging a response
+ * allocates nothing.
  */
 public final class Verdict {
 
   /** No failure condition matched. */
-  public static final Verdict SUCCESS = new Verdict(Outcome.SUCCESS, "");
+  public static final Verdict SUCCESS = new Verdict(Outcome.SUCCESS, Action.COUNT, "", null);
 
   /** The request never got a response (refused, reset, timeout). */
-  public static final Verdict TRANSPORT_ERROR = new Verdict(Outcome.TRANSPORT_ERROR, "");
+  public static final Verdict TRANSPORT_ERROR =
+      new Verdict(Outcome.TRANSPORT_ERROR, Action.COUNT, "", null);
 
   private final Outcome outcome;
+  private final Action action;
   private final String reason;
+  private final CooldownRule cooldown;
 
-  private Verdict(Outcome outcome, String reason) {
+  private Verdict(Outcome outcome, Action action, String reason, CooldownRule cooldown) {
     this.outcome = outcome;
-    this.reason = reason;
+    this.action = action;
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.cooldown = cooldown;
   }
 
   /**
-   * A failure with a reason, e.g. the condition that matched or the name of a custom check.
-   * Build it once and reuse it: the reason shows up in snapshots and events.
+   * A failure that counts toward the threshold, with a reason (the condition that matched or
+   * the name of a custom check). Build it once and reuse it: the reason shows up in snapshots
+   * and events.
    */
   public static Verdict failure(String reason) {
-    return new Verdict(Outcome.FAILURE, Objects.requireNonNull(reason, "reason"));
+    return of(Action.COUNT, reason);
+  }
+
+  /**
+   * A verdict with the given action: {@link Action#IGNORE} gives {@link Outcome#IGNORED},
+   * the others {@link Outcome#FAILURE}; a cooldown lasts {@link CooldownRule#DEFAULT}'s
+   * default when recorded without a response to read it from.
+   */
+  public static Verdict of(Action action, String reason) {
+    return forCondition(action, reason,
+        action == Action.COOLDOWN ? CooldownRule.DEFAULT : null);
+  }
+
+  static Verdict forCondition(Action action, String reason, CooldownRule cooldown) {
+    return new Verdict(action == Action.IGNORE ? Outcome.IGNORED : Outcome.FAILURE, action,
+        reason, cooldown);
   }
 
   /** What the response says about its token. */
@@ -36,9 +57,19 @@ public final class Verdict {
     return outcome;
   }
 
+  /** What the matching condition does to the token; {@link Action#COUNT} for non-failures. */
+  public Action action() {
+    return action;
+  }
+
   /** Why it is a failure; empty for a success or a transport error. */
   public String reason() {
     return reason;
+  }
+
+  /** The cooldown rule of a {@link Action#COOLDOWN}; {@code null} otherwise. */
+  CooldownRule cooldown() {
+    return cooldown;
   }
 
   @Override

@@ -37,6 +37,12 @@ public record TokenEvent(
     /** A health-check probe passed. */
     PROBE_PASSED,
     /** A health-check probe failed, timed out or hit a transport error. */
-    PROBE_FAILED
+    PROBE_FAILED,
+    /**
+     * A provider-level event: an ejection was held back because the pool's {@code
+     * maxEjectionPercent} is out already, so the provider rather than the keys is likely
+     * failing. Told once until a token comes back; names the token that would have gone.
+     */
+    EJECTION_LIMITED
   }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * calls {@link #advance(Duration)}, in time order (ties in scheduling order), including tasks
  * that due tasks schedule within the advanced window.
  *
- * <p>Thread-safe: it may be scheduled on from any thread. It uses a lock, which is fine for a
- * test clock and is never on a production request path.
+ * <p>Thread-safe: it may be scheduled on and advanced from any thread, and its time never goes
+ * back. It uses a lock, which is fine for a test clock and is never on a production request
+ * path.
  */
 public final class ManualClock implements Ticker, Scheduler {
 
@@ -57,7 +58,7 @@ public final class ManualClock implements Ticker, Scheduler {
       synchronized (this) {
         next = queue.peek();
         if (next == null || next.at > target) {
-          now = target;
+          now = Math.max(now, target); // another thread may have advanced further meanwhile
           return;
         }
         queue.poll();

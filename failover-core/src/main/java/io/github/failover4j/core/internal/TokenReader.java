@@ -1,0 +1,77 @@
+package io.github.failover4j.core.internal;
+
+import io.github.failover4j.core.TokenSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@code apiTokens}: strings, or {@code {token, weight}} maps. Every message names a token
+ * by its index and masked id, never in clear.
+ */
+final class TokenReader {
+  private final Collection<String> secrets;
+
+  TokenReader(Collection<String> secrets) {
+    this.secrets = secrets;
+  }
+
+  /** The tokens, or null when anything was reported. */
+  List<TokenSpec> read(Node tokensNode) {
+    Node node = tokensNode.secret(true);
+    if (!node.require("")) {
+      return null;
+    }
+    int before = node.problemsSoFar();
+    if (node.value() instanceof List<?> l && l.isEmpty()) {
+      node.invalid("is empty; give at least one token");
+    }
+    List<TokenSpec> tokens = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    List<Node> items = node.list();
+    for (int i = 0; i < items.size(); i++) {
+      TokenSpec token = token(items.get(i));
+      if (token == null) {
+        continue;
+      }
+      Integer first = seen.putIfAbsent(token.secret(), i);
+      if (first != null) {
+        items.get(i).problem("duplicate of apiTokens[" + first + "] (" + token.id() + ")");
+      }
+      tokens.add(token);
+    }
+    return node.problemsSoFar() == before ? tokens : null;
+  }
+
+  private TokenSpec token(Node item) {
+    Node secretNode = item;
+    Integer weight = 1;
+    if (item.value() instanceof Map) {
+      Fields f = item.fields();
+      f.rejectUnknown(List.of("token", "weight"));
+      secretNode = f.get("token");
+      weight = f.get("weight").secret(false).integer(1, 1000);
+      if (!f.has("weight")) {
+        weight = 1;
+      }
+      if (!secretNode.require("")) {
+        return null;
+      }
+    }
+    if (secretNode.value() instanceof String s) {
+      secrets.add(s);
+    }
+    String secret = secretNode.nonBlankString();
+    if (secret == null || weight == null) {
+      return null;
+    }
+    if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      secretNode.invalid("contains a character that cannot go in an HTTP header "
+          + "(only visible ASCII, no spaces)");
+      return null;
+    }
+    return new TokenSpec(secret, weight);
+  }
+}

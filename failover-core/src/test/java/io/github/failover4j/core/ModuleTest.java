@@ -1,0 +1,50 @@
+package io.github.failover4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The module exports only its API and declares the transport service it uses. */
+class ModuleTest {
+
+  private static ModuleDescriptor descriptor() {
+    return ModuleFinder.of(Path.of("target/classes")).find("io.github.failover4j.core")
+        .orElseThrow().descriptor();
+  }
+
+  @Test
+  void exportsOnlyTheApi() {
+    assertThat(descriptor().exports().stream().map(ModuleDescriptor.Exports::source)
+        .collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder("io.github.failover4j.core", "io.github.failover4j.core.testing");
+    assertThat(descriptor().packages()).contains("io.github.failover4j.core.internal");
+  }
+
+  @Test
+  void usesTheTransportServiceAndKeepsRe2jPrivate() {
+    ModuleDescriptor d = descriptor();
+    assertThat(d.uses()).containsExactly("io.github.failover4j.spi.TransportProvider");
+    assertThat(d.requires()).anySatisfy(r -> {
+      assertThat(r.name()).isEqualTo("re2j");
+      assertThat(r.modifiers()).doesNotContain(ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+    });
+    assertThat(d.requires()).anySatisfy(r -> {
+      assertThat(r.name()).isEqualTo("io.github.failover4j.spi");
+      assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+    });
+  }
+
+  @Test
+  void missingTransportNameIsReportedWithWhatWasFound() {
+    assertThatThrownBy(() -> Transports.open("carrier-pigeon"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("carrier-pigeon")
+        .hasMessageContaining("found");
+    assertThat(Transports.available()).isEmpty();
+  }
+}

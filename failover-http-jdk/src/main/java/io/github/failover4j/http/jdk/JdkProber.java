@@ -1,0 +1,57 @@
+package io.github.failover4j.http.jdk;
+
+import io.github.failover4j.spi.ProbeRequest;
+import io.github.failover4j.spi.ProbeTransport;
+import io.github.failover4j.spi.ResponseView;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends the engine's probes with an {@link HttpClient}, asynchronously, bounded by the probe's
+ * timeout. The prober does not know the pool's body cap, so it reads at most {@value #MAX_BODY}
+ * bytes (the default cap) of an answer. Never throws: a request the JDK refuses to build
+ * completes the stage exceptionally, like a transport error.
+ */
+final class JdkProber implements ProbeTransport {
+  /** The most a probe answer is read: 64 KiB, the engine's default body cap. */
+  static final int MAX_BODY = 64 * 1024;
+
+  private final HttpClient http;
+
+  JdkProber(HttpClient http) {
+    this.http = http;
+  }
+
+  @Override
+  public CompletionStage<ResponseView> send(ProbeRequest probe) {
+    try {
+      return http.sendAsync(toHttp(probe),
+              info -> new ProbeBody(new View(info.statusCode(), info.headers()), MAX_BODY))
+          .thenApply(HttpResponse::body);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static HttpRequest toHttp(ProbeRequest probe) {
+    byte[] body = probe.body();
+    HttpRequest.Builder b = HttpRequest.newBuilder(probe.uri())
+        .timeout(probe.timeout())
+        .method(probe.method(),
+            body.length == 0 ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
+    for (Map.Entry<String, String> h : probe.headers().entrySet()) {
+      try {
+        b.setHeader(h.getKey(), h.getValue());
+      } catch (IllegalArgumentException e) { // the JDK's message would quote the value: a token
+        throw new IllegalArgumentException("probe header " + h.getKey()
+            + " has a name or value the JDK does not allow (value hidden)");
+      }
+    }
+    return b.build();
+  }
+}

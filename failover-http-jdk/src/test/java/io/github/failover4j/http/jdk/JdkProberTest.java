@@ -1,0 +1,93 @@
+package io.github.failover4j.http.jdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.failover4j.spi.ProbeRequest;
+import io.github.failover4j.spi.ResponseView;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The JDK prober on its own: what it sends, what it reads, how it fails. */
+class JdkProberTest {
+  private static final String TOKEN = "sk-probe-token-00000000001";
+  private static final Duration WAIT = Duration.ofSeconds(TestClock.WAIT_SECONDS);
+
+  private FakeProvider provider;
+  private final JdkProber prober = new JdkProber(Fixtures.http());
+
+  @BeforeEach
+  void start() throws IOException {
+    provider = new FakeProvider();
+  }
+
+  @AfterEach
+  void stop() {
+    provider.close();
+  }
+
+  private ProbeRequest probe(URI uri, String token) {
+    return new ProbeRequest("POST", uri.resolve("/v1/chat/completions"),
+        Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+        "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void sendsTheProbeAndExposesTheAnswer() throws Exception {
+    provider.on(TOKEN, (ex, call) -> FakeProvider.respond(ex, 200, "我是 here",
+        Map.of("Success", "true")));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture()
+        .get();
+    assertThat(view.status()).isEqualTo(200);
+    assertThat(view.header("success")).isEqualTo("true");
+    assertThat(view.headers("SUCCESS")).containsExactly("true");
+    assertThat(view.header("absent")).isNull();
+    assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo("我是 here");
+    assertThat(view.body(3)).hasSize(3);
+
+    FakeProvider.Call call = provider.calls().get(0);
+    assertThat(call.method()).isEqualTo("POST");
+    assertThat(call.bodyText()).isEqualTo("{\"model\":\"m\"}");
+    assertThat(call.header("Content-Type")).isEqualTo("application/json");
+  }
+
+  @Test
+  void readsAtMost64KiBOfAnAnswer() throws Exception {
+    provider.on(TOKEN, FakeProvider.ok("x".repeat(1 << 20)));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
+    assertThat(view.body(Integer.MAX_VALUE)).hasSize(JdkProber.MAX_BODY);
+  }
+
+  @Test
+  void aRefusedConnectionCompletesTheStageExceptionally() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    CompletableFuture<ResponseView> sent =
+        prober.send(probe(URI.create("http://127.0.0.1:" + port), TOKEN)).toCompletableFuture();
+    assertThat(sent).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void aHeaderTheJdkRefusesFailsTheStageWithoutShowingTheToken() {
+    String bad = "sk-has-a-newline\nX-Injected: yes";
+    CompletableFuture<ResponseView> sent =
+        prober.send(probe(provider.uri(), bad)).toCompletableFuture();
+    assertThat(sent).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-has-a-newline"));
+    assertThat(provider.calls()).isEmpty();
+  }
+}
