@@ -1,0 +1,48 @@
+package io.github.failover4j.netty;
+
+import io.github.failover4j.spi.ResponseView;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+
+/**
+ * A {@link ResponseView} over a Netty response's status and headers, with the body prefix a
+ * handler captured (or none). Netty's header lookups are already case-insensitive, so nothing
+ * is copied to build it.
+ */
+final class HeadersView implements ResponseView {
+  private final int status;
+  private final HttpHeaders headers;
+  private BodyPrefix body;
+
+  HeadersView(int status, HttpHeaders headers) {
+    this.status = status;
+    this.headers = headers;
+  }
+
+  /** Starts capturing the body, up to {@code cap} bytes; returns the capture. */
+  BodyPrefix capture(int cap) {
+    body = new BodyPrefix(cap, headers.get(HttpHeaderNames.CONTENT_ENCODING));
+    return body;
+  }
+
+  @Override
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public String header(String name) {
+    return headers.get(name);
+  }
+
+  @Override
+  public List<String> headers(String name) {
+    return headers.getAll(name);
+  }
+
+  @Override
+  public byte[] body(int maxBytes) {
+    return body == null ? new byte[0] : body.decoded(maxBytes);
+  }
+}
