@@ -91,7 +91,7 @@ final class Recovery {
     s.probes.increment();
     ProbeRequest request = new ProbeRequest("POST", st.probeUri,
         Map.of(pool.auth().header(), s.authorization, "Content-Type", "application/json"),
-        st.probeBody, Duration.ofNanos(st.timeoutNanos));
+        st.probeBody, Duration.ofNanos(st.timeoutNanos), st.config.maxBodyBytes());
     AtomicBoolean done = new AtomicBoolean();
     CompletionStage<ResponseView> sent;
     try {

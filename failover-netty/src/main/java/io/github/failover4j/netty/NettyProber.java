@@ -46,13 +46,11 @@ public final class NettyProber implements ProbeTransport {
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channelType;
   private final SslContext ssl;
-  private final int maxBodyBytes;
 
   private NettyProber(Builder b) {
     this.group = b.group;
     this.channelType = b.channelType;
     this.ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
-    this.maxBodyBytes = b.maxBodyBytes;
   }
 
   /** A builder for a prober running on {@code group}. */
@@ -76,7 +74,7 @@ public final class NettyProber implements ProbeTransport {
             @Override
             protected void initChannel(SocketChannel ch) {
               ClientChannels.init(ch.pipeline(), endpoint, ssl);
-              ch.pipeline().addLast(new ResponseReader(result, maxBodyBytes));
+              ch.pipeline().addLast(new ResponseReader(result, request.maxBodyBytes()));
             }
           });
       ChannelFuture connect = bootstrap.connect(endpoint.host(), endpoint.port());
@@ -121,7 +119,7 @@ public final class NettyProber implements ProbeTransport {
 
   @Override
   public String toString() {
-    return "NettyProber[" + channelType.getSimpleName() + ", maxBodyBytes=" + maxBodyBytes + "]";
+    return "NettyProber[" + channelType.getSimpleName() + "]";
   }
 
   /** Reads one response: head, then body chunks up to the cap; completes at its end. */
@@ -176,7 +174,6 @@ public final class NettyProber implements ProbeTransport {
     private final EventLoopGroup group;
     private Class<? extends SocketChannel> channelType = NioSocketChannel.class;
     private SslContext ssl;
-    private int maxBodyBytes = 64 * 1024;
 
     private Builder(EventLoopGroup group) {
       this.group = Objects.requireNonNull(group, "group");
@@ -191,15 +188,6 @@ public final class NettyProber implements ProbeTransport {
     /** The TLS context for https; default: the JDK's trust store, host names verified. */
     public Builder sslContext(SslContext ssl) {
       this.ssl = Objects.requireNonNull(ssl, "ssl");
-      return this;
-    }
-
-    /** How much of a probe response body to keep; default 64 KiB (the engine's default). */
-    public Builder maxBodyBytes(int maxBodyBytes) {
-      if (maxBodyBytes < 0) {
-        throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " is negative");
-      }
-      this.maxBodyBytes = maxBodyBytes;
       return this;
     }
 

@@ -16,7 +16,17 @@ class EventLoopSchedulerTest {
     try {
       EventLoopScheduler scheduler = new EventLoopScheduler(loop);
       AtomicBoolean cancelledRan = new AtomicBoolean();
+      // hold the loop so the task cannot come due and run before it is cancelled
+      CountDownLatch release = new CountDownLatch(1);
+      loop.execute(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       scheduler.schedule(() -> cancelledRan.set(true), 1, TimeUnit.MILLISECONDS).cancel();
+      release.countDown();
       var longOne = scheduler.schedule(() -> cancelledRan.set(true), 1, TimeUnit.HOURS);
       longOne.cancel();
       CountDownLatch ran = new CountDownLatch(1);

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param headers request headers (name to value), including the auth header with the token
  * @param body the request body (JSON), possibly empty
  * @param timeout how long the probe may take before it counts as failed
+ * @param maxBodyBytes how much of the answer's body the health-check conditions look at: the
+ *     transport keeps at most this many bytes and may stop reading there
  */
 public record ProbeRequest(
-    String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
+    String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
+    int maxBodyBytes) {
 
   /** Validates and copies the arguments. */
   public ProbeRequest {
@@ -27,6 +30,9 @@ public record ProbeRequest(
     headers = Map.copyOf(headers);
     body = body.clone();
     Objects.requireNonNull(timeout, "timeout");
+    if (maxBodyBytes < 0) {
+      throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " is negative");
+    }
   }
 
   /** The body; a copy, so the request stays immutable. */
@@ -39,7 +45,8 @@ public record ProbeRequest(
   @Override
   public String toString() {
     return "ProbeRequest[" + method + " " + uri + ", headers=" + headers.keySet()
-        + " (values hidden), body=" + body.length + " bytes, timeout=" + timeout + "]";
+        + " (values hidden), body=" + body.length + " bytes, timeout=" + timeout
+        + ", maxBodyBytes=" + maxBodyBytes + "]";
   }
 
   @Override
@@ -49,11 +56,13 @@ public record ProbeRequest(
         && uri.equals(p.uri)
         && headers.equals(p.headers)
         && java.util.Arrays.equals(body, p.body)
-        && timeout.equals(p.timeout);
+        && timeout.equals(p.timeout)
+        && maxBodyBytes == p.maxBodyBytes;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(method, uri, headers, java.util.Arrays.hashCode(body), timeout);
+    return Objects.hash(method, uri, headers, java.util.Arrays.hashCode(body), timeout,
+        maxBodyBytes);
   }
 }

@@ -14,7 +14,7 @@ class ProbeRequestTest {
 
   private static ProbeRequest request(byte[] body) {
     return new ProbeRequest("POST", URI.create("http://127.0.0.1/v1/chat/completions"),
-        Map.of("Authorization", "Bearer " + TOKEN), body, Duration.ofSeconds(5));
+        Map.of("Authorization", "Bearer " + TOKEN), body, Duration.ofSeconds(5), 1024);
   }
 
   @Test

@@ -13,14 +13,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Sends the engine's probes with an {@link HttpClient}, asynchronously, bounded by the probe's
- * timeout. The prober does not know the pool's body cap, so it reads at most {@value #MAX_BODY}
- * bytes (the default cap) of an answer. Never throws: a request the JDK refuses to build
+ * timeout, reading at most the probe's {@code maxBodyBytes} of an answer. Never throws: a request the JDK refuses to build
  * completes the stage exceptionally, like a transport error.
  */
 final class JdkProber implements ProbeTransport {
-  /** The most a probe answer is read: 64 KiB, the engine's default body cap. */
-  static final int MAX_BODY = 64 * 1024;
-
   private final HttpClient http;
 
   JdkProber(HttpClient http) {
@@ -31,7 +27,8 @@ final class JdkProber implements ProbeTransport {
   public CompletionStage<ResponseView> send(ProbeRequest probe) {
     try {
       return http.sendAsync(toHttp(probe),
-              info -> new ProbeBody(new View(info.statusCode(), info.headers()), MAX_BODY))
+              info -> new ProbeBody(new View(info.statusCode(), info.headers()),
+                  probe.maxBodyBytes()))
           .thenApply(HttpResponse::body);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -37,9 +37,14 @@ class JdkProberTest {
   }
 
   private ProbeRequest probe(URI uri, String token) {
+    return probe(uri, token, 64 * 1024);
+  }
+
+  private ProbeRequest probe(URI uri, String token, int maxBodyBytes) {
     return new ProbeRequest("POST", uri.resolve("/v1/chat/completions"),
         Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
-        "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5),
+        maxBodyBytes);
   }
 
   @Test
@@ -62,10 +67,11 @@ class JdkProberTest {
   }
 
   @Test
-  void readsAtMost64KiBOfAnAnswer() throws Exception {
+  void readsAtMostTheProbesBodyCap() throws Exception {
     provider.on(TOKEN, FakeProvider.ok("x".repeat(1 << 20)));
-    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
-    assertThat(view.body(Integer.MAX_VALUE)).hasSize(JdkProber.MAX_BODY);
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN, 100_000)).toCompletableFuture()
+        .get();
+    assertThat(view.body(Integer.MAX_VALUE)).hasSize(100_000);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.github.failover4j.netty.proxy;
 
 import io.github.failover4j.core.RetryPlan;
-import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.Verdict;
 import io.github.failover4j.netty.FailoverClientHandler;
@@ -286,14 +285,15 @@ final class Exchange {
     }
   }
 
-  /** Whether to wait for the verdict before answering: only while a retry is possible. */
+  /**
+   * Whether to wait for the verdict before answering: only when a failure of this response
+   * could still be retried on an untried token, and never for an event stream.
+   */
   private boolean holdBack(HttpResponse r) {
-    RetryPolicy policy = route.pool().config().retry();
     String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
     boolean eventStream = type != null && type.toLowerCase(java.util.Locale.ROOT)
         .startsWith("text/event-stream");
-    return policy != null && replayable && plan.attempts() <= policy.maxRetries()
-        && !eventStream;
+    return replayable && !eventStream && plan.mayRetryFailure(r.status().code());
   }
 
   void onJudged(Channel ch, ResponseJudged event) {

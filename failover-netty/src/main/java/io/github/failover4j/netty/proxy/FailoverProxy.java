@@ -79,8 +79,7 @@ public final class FailoverProxy implements AutoCloseable {
       List<Route> built = new ArrayList<>();
       for (ProviderConfig p : b.config.providers()) {
         TokenPool.Builder pool = TokenPool.builder(p)
-            .prober(NettyProber.builder(workers).sslContext(ssl)
-                .maxBodyBytes(p.failover().maxBodyBytes()).build())
+            .prober(NettyProber.builder(workers).sslContext(ssl).build())
             .scheduler(scheduler)
             .ticker(b.ticker);
         b.listeners.forEach(pool::listener);
