@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The gateway-author example of failover-netty/README-section.md, kept compiling and working. */
+/** The README's example for Netty gateway authors, verbatim, kept compiling and working. */
 class ReadmeExampleTest {
 
   /** What a gateway's own relay handler does with the verdict; here it just remembers it. */
@@ -89,5 +89,30 @@ class ReadmeExampleTest {
     } finally {
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theReadmeShowsExactlyThisExample() throws java.io.IOException {
+    java.util.List<String> readme = java.nio.file.Files.readAllLines(
+        java.nio.file.Path.of("../README.md"));
+    int at = readme.indexOf(readme.stream()
+        .filter(l -> l.contains("new FailoverClientHandler(pool), // sets the token"))
+        .findFirst().orElseThrow());
+    int start = at;
+    while (!readme.get(start).equals("```java")) {
+      start--;
+    }
+    int end = start + 1;
+    while (!readme.get(end).equals("```")) {
+      end++;
+    }
+    java.util.List<String> example = readme.subList(start + 1, end).stream()
+        .map(String::strip).toList();
+    java.util.List<String> source = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+            "src/test/java/io/github/failover4j/netty/ReadmeExampleTest.java")).stream()
+        .map(String::strip).toList();
+    org.assertj.core.api.Assertions.assertThat(example).hasSizeGreaterThan(15);
+    org.assertj.core.api.Assertions.assertThat(java.util.Collections.indexOfSubList(source,
+        example)).as("the README's Netty example appears verbatim in this test").isNotNegative();
   }
 }
