@@ -2,7 +2,6 @@ package io.github.failover4j.netty;
 
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.Scheduler;
-import io.github.failover4j.spi.Ticker;
 import io.github.failover4j.spi.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the engine needs from a Netty host: a {@link NettyProber}, an {@link
- * EventLoopScheduler} and {@link Ticker#SYSTEM}, all on one event loop group. Either its own
+ * EventLoopScheduler} and {@link io.github.failover4j.spi.Ticker#SYSTEM}, all on one event loop group. Either its own
  * (one daemon NIO thread, shut down by {@link #close()}) or a group the host already runs,
  * which it borrows and leaves running.
  *
@@ -58,11 +57,6 @@ public final class NettyTransport implements Transport {
   @Override
   public Scheduler scheduler() {
     return scheduler;
-  }
-
-  @Override
-  public Ticker ticker() {
-    return Ticker.SYSTEM;
   }
 
   /** Shuts the event loop group down when this transport created it. */

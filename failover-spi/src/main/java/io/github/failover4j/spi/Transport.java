@@ -13,8 +13,10 @@ public interface Transport extends AutoCloseable {
   /** The host timer that runs probes and deadlines. */
   Scheduler scheduler();
 
-  /** The host's monotonic clock. */
-  Ticker ticker();
+  /** The host's monotonic clock; by default the JVM's, {@link Ticker#SYSTEM}. */
+  default Ticker ticker() {
+    return Ticker.SYSTEM;
+  }
 
   /** Releases the transport's resources; idempotent, never throws a checked exception. */
   @Override

@@ -2,7 +2,6 @@ package io.github.failover4j.http.jdk;
 
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.Scheduler;
-import io.github.failover4j.spi.Ticker;
 import io.github.failover4j.spi.Transport;
 import java.net.http.HttpClient;
 import java.util.Objects;
@@ -11,7 +10,7 @@ import java.util.Objects;
  * What a {@link io.github.failover4j.core.TokenPool} needs from the JDK to bring tokens back:
  * a prober that sends health checks with an {@link HttpClient}, a scheduler on one daemon
  * thread named {@code failover4j-jdk-scheduler}, and the system's monotonic clock ({@link
- * Ticker#SYSTEM}). Open one per application and share it among pools; {@link #close()} stops
+ * io.github.failover4j.spi.Ticker#SYSTEM}). Open one per application and share it among pools; {@link #close()} stops
  * the thread.
  *
  * <pre>{@code
@@ -43,7 +42,7 @@ public final class JdkTransport implements Transport {
     return new JdkTransport(http);
   }
 
-  /** Sends probes with the transport's {@link HttpClient}, reading at most 64 KiB of each answer. */
+  /** Sends probes with the transport's {@link HttpClient}, reading at most each probe's cap. */
   @Override
   public ProbeTransport prober() {
     return prober;
@@ -53,12 +52,6 @@ public final class JdkTransport implements Transport {
   @Override
   public Scheduler scheduler() {
     return scheduler;
-  }
-
-  /** {@link Ticker#SYSTEM}, the JVM's monotonic clock. */
-  @Override
-  public Ticker ticker() {
-    return Ticker.SYSTEM;
   }
 
   /** Stops the scheduler thread and drops its pending tasks; idempotent. */
