@@ -3,6 +3,7 @@ package io.github.failover4j.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.failover4j.netty.TestUpstream.SelfSigned;
 import io.github.failover4j.spi.ProbeRequest;
 import io.github.failover4j.spi.ResponseView;
 import io.netty.channel.EventLoopGroup;
@@ -11,12 +12,16 @@ import io.netty.channel.nio.NioIoHandler;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +57,7 @@ class NettyProberTest {
   }
 
   ResponseView send(NettyProber prober, ProbeRequest r) throws Exception {
-    return prober.send(r).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return prober.send(r).toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   @Test
@@ -116,5 +121,68 @@ class NettyProberTest {
   void itsDescriptionShowsNoToken() {
     assertThat(probe(upstream.uri(), Duration.ofSeconds(1)).toString()).doesNotContain(TOKEN);
     assertThat(NettyProber.builder(group).build().toString()).doesNotContain(TOKEN);
+  }
+
+  // ---------------------------------------------------------------- https
+
+  /** Generous: a first TLS handshake on a busy machine loads and warms a lot of code. */
+  static final Duration TLS_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Asserts the probe failed because the server's certificate was rejected in the handshake. */
+  static void assertCertificateRejected(Throwable thrown) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = thrown; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    assertThat(chain).as("causes of %s", thrown)
+        .anyMatch(SSLHandshakeException.class::isInstance)
+        .anyMatch(CertificateException.class::isInstance);
+  }
+
+  @Test
+  void sendsAProbeOverHttpsAndReadsTheAnswer() throws Exception {
+    SelfSigned cert = SelfSigned.localhost();
+    try (TestUpstream https = TestUpstream.https(cert)) {
+      NettyProber prober = NettyProber.builder(group).sslContext(cert.trustingClient()).build();
+      ResponseView view = send(prober, probe(https.uri().resolve("/v1/chat/completions"),
+          TLS_TIMEOUT));
+      assertThat(view.status()).isEqualTo(200);
+      assertThat(view.header("content-type")).isEqualTo("application/json");
+      assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).contains("我是");
+
+      TestUpstream.Received got = https.take();
+      assertThat(got.isProbe()).isTrue();
+      assertThat(got.token()).isEqualTo(TOKEN);
+      assertThat(got.path()).isEqualTo("/v1/chat/completions");
+      assertThat(got.header("host")).isEqualTo("127.0.0.1:" + https.uri().getPort());
+    }
+  }
+
+  @Test
+  void aProbeToAHostTheCertificateDoesNotNameFails() throws Exception {
+    SelfSigned cert = SelfSigned.localhostNameOnly(); // no IP address among its names
+    try (TestUpstream https = TestUpstream.https(cert)) {
+      NettyProber prober = NettyProber.builder(group).sslContext(cert.trustingClient()).build();
+      // trusted under its name: only the name can make the next probe fail
+      assertThat(send(prober, probe(https.uri("localhost").resolve("/p"), TLS_TIMEOUT))
+          .status()).isEqualTo(200);
+      assertThat(https.take().token()).isEqualTo(TOKEN);
+
+      assertThatThrownBy(() -> send(prober, probe(https.uri().resolve("/p"), TLS_TIMEOUT)))
+          .isInstanceOf(ExecutionException.class)
+          .satisfies(NettyProberTest::assertCertificateRejected);
+      assertThat(https.drain()).isEmpty(); // nothing, the token least of all, was sent
+    }
+  }
+
+  @Test
+  void theDefaultContextDoesNotTrustASelfSignedUpstream() throws Exception {
+    try (TestUpstream https = TestUpstream.https(SelfSigned.localhost())) {
+      NettyProber prober = NettyProber.builder(group).build(); // the JDK's trust store
+      assertThatThrownBy(() -> send(prober, probe(https.uri().resolve("/p"), TLS_TIMEOUT)))
+          .isInstanceOf(ExecutionException.class)
+          .satisfies(NettyProberTest::assertCertificateRejected);
+      assertThat(https.drain()).isEmpty();
+    }
   }
 }

@@ -2,11 +2,23 @@ package io.github.failover4j.netty;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,16 +31,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * A real OpenAI-like upstream on a loopback ephemeral port whose answers depend on the token
  * a request carries: each token gets a {@link Behaviour}. Records every request it receives.
+ * Plain HTTP ({@link #TestUpstream()}) or HTTPS with a self-signed certificate ({@link
+ * #https(SelfSigned)}).
  */
 public final class TestUpstream implements AutoCloseable {
   /** The probe prompt of the engine's health checks. */
   public static final String PROBE_CONTENT = "你是谁?";
 
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "test-upstream");
     t.setDaemon(true);
@@ -41,7 +59,19 @@ public final class TestUpstream implements AutoCloseable {
 
   /** Starts the upstream on 127.0.0.1 and an ephemeral port. */
   public TestUpstream() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http");
+  }
+
+  /** Starts an HTTPS upstream on 127.0.0.1 and an ephemeral port that presents {@code cert}. */
+  public static TestUpstream https(SelfSigned cert) throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
+    return new TestUpstream(server, "https");
+  }
+
+  private TestUpstream(HttpServer server, String scheme) {
+    this.server = server;
+    this.scheme = scheme;
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
@@ -73,9 +103,14 @@ public final class TestUpstream implements AutoCloseable {
     void respond(Received request, HttpExchange exchange) throws Exception;
   }
 
-  /** The base URI, e.g. {@code http://127.0.0.1:1234}. */
+  /** The base URI, e.g. {@code http://127.0.0.1:1234} (or {@code https://…}). */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return uri("127.0.0.1");
+  }
+
+  /** The base URI naming the upstream {@code host}, e.g. {@code https://localhost:1234}. */
+  public URI uri(String host) {
+    return URI.create(scheme + "://" + host + ":" + server.getAddress().getPort());
   }
 
   /** The header the token is read from; default {@code Authorization} (scheme stripped). */
@@ -241,5 +276,122 @@ public final class TestUpstream implements AutoCloseable {
   public static String error(String message, String type) {
     return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type
         + "\",\"param\":null,\"code\":\"" + type + "\"}}";
+  }
+
+  // ---------------------------------------------------------------- TLS
+
+  /**
+   * A self-signed EC certificate and its key, made at test time by the JDK's {@code keytool}
+   * (no extra dependency, no internal JDK API). Each kind is made once per test JVM.
+   */
+  public static final class SelfSigned {
+    private static final char[] PASSWORD = "changeit".toCharArray();
+    private static volatile SelfSigned localhost;
+    private static volatile SelfSigned localhostNameOnly;
+
+    private final KeyStore keyStore;
+    private final X509Certificate certificate;
+
+    private SelfSigned(KeyStore keyStore, X509Certificate certificate) {
+      this.keyStore = keyStore;
+      this.certificate = certificate;
+    }
+
+    /** For {@code localhost} and {@code 127.0.0.1}: valid for both URIs of the upstream. */
+    public static SelfSigned localhost() {
+      if (localhost == null) {
+        synchronized (SelfSigned.class) {
+          if (localhost == null) {
+            localhost = generate("dns:localhost,ip:127.0.0.1");
+          }
+        }
+      }
+      return localhost;
+    }
+
+    /** For {@code localhost} only: presented at {@code https://127.0.0.1:…} it mismatches. */
+    public static SelfSigned localhostNameOnly() {
+      if (localhostNameOnly == null) {
+        synchronized (SelfSigned.class) {
+          if (localhostNameOnly == null) {
+            localhostNameOnly = generate("dns:localhost");
+          }
+        }
+      }
+      return localhostNameOnly;
+    }
+
+    /** The certificate, for a client to trust. */
+    public X509Certificate certificate() {
+      return certificate;
+    }
+
+    /** A Netty client context trusting this certificate alone (host names verified). */
+    public SslContext trustingClient() {
+      try {
+        return SslContextBuilder.forClient().trustManager(certificate).build();
+      } catch (SSLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The server's context: presents the certificate. */
+    SSLContext serverContext() {
+      try {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(
+            KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static SelfSigned generate(String subjectAltNames) {
+      Path dir = null;
+      try {
+        dir = Files.createTempDirectory("failover4j-tls");
+        Path store = dir.resolve("upstream.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "upstream",
+            "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+            "-dname", "CN=localhost", "-ext", "SAN=" + subjectAltNames, "-validity", "30",
+            "-storetype", "PKCS12", "-keystore", store.toString(),
+            "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD),
+            "-J-XX:TieredStopAtLevel=1")
+            .redirectErrorStream(true).start();
+        p.getOutputStream().close(); // no prompt can wait for an answer
+        String output;
+        try (InputStream out = p.getInputStream()) {
+          output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          p.destroyForcibly();
+          throw new IllegalStateException("keytool failed: " + output);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+          ks.load(in, PASSWORD);
+        }
+        return new SelfSigned(ks, (X509Certificate) ks.getCertificate("upstream"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        if (dir != null) {
+          try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+          }
+        }
+      }
+    }
   }
 }

@@ -9,7 +9,9 @@ import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenState;
 import io.github.failover4j.netty.TestUpstream;
+import io.github.failover4j.netty.TestUpstream.SelfSigned;
 import io.github.failover4j.spi.TokenEvent;
+import io.netty.handler.ssl.SslContext;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -235,12 +237,19 @@ class ProxyEndToEndTest {
     assertThat(h.upstream.drain()).hasSize(1);
   }
 
+  /** A body rule that matches any status, and retries on: streams still pass at once. */
+  static final FailoverConfig STREAM_CONFIG = FailoverConfig.builder()
+      .conditions(Condition.body("No quota available")).retry(RetryPolicy.of(1)).build();
+
   @Test
   void streamsServerSentEventsAsTheyCome() throws Exception {
+    start(STREAM_CONFIG, STREAM);
+    assertStreamsEventsAsTheyCome();
+  }
+
+  /** Has {@link #STREAM} stream three events, the last held until the first two arrived. */
+  void assertStreamsEventsAsTheyCome() throws Exception {
     CountDownLatch beforeLast = new CountDownLatch(1);
-    // a body rule that matches any status, and retries on: streams still pass at once
-    start(FailoverConfig.builder().conditions(Condition.body("No quota available"))
-        .retry(RetryPolicy.of(1)).build(), STREAM);
     h.upstream.on(STREAM, TestUpstream.stream(List.of("Hel", "lo", "!"), beforeLast));
     HttpResponse<InputStream> r = h.client.send(HttpRequest.newBuilder(
         h.uri("/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
@@ -319,5 +328,100 @@ class ProxyEndToEndTest {
       assertThat(s.state()).isEqualTo(TokenState.HEALTHY);
       assertThat(s.requests()).isEqualTo(1);
     });
+  }
+
+  // ---------------------------------------------------------------- https upstreams
+
+  /** A proxy toward an https upstream that presents {@code cert}, named by {@code host}. */
+  ProxyHarness startHttps(SelfSigned cert, String host, SslContext ssl, FailoverConfig config,
+      String... tokens) throws Exception {
+    TestUpstream up = TestUpstream.https(cert).on(QUOTA, TestUpstream.quotaExhausted());
+    h = new ProxyHarness(up, up.uri(host), ssl, "/", config, tokens);
+    return h;
+  }
+
+  /** A TLS failure: 502, nothing reached the upstream, and no token holds it against itself. */
+  void assertUpstreamRejected(HttpResponse<String> r) {
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("\"type\" : \"upstream_unreachable\"");
+    assertThat(h.upstream.drain()).isEmpty(); // no request, so no token, went over the wire
+    assertThat(h.proxy.registry().pool("test").snapshot()).allSatisfy(s -> {
+      assertThat(s.state()).isEqualTo(TokenState.HEALTHY);
+      assertThat(s.requests()).isEqualTo(1); // both tried: a transport error is retried
+      assertThat(s.failures()).isZero();
+      assertThat(s.consecutiveFailures()).isZero();
+    });
+  }
+
+  @Test
+  void forwardsToAnHttpsUpstreamWithTheTokenAndRelaysTheAnswer() throws Exception {
+    SelfSigned cert = SelfSigned.localhost();
+    startHttps(cert, "127.0.0.1", cert.trustingClient(),
+        FailoverConfig.builder().conditions(QUOTA_RULE).build(), OK);
+    for (int i = 0; i < 2; i++) { // the second may reuse the kept-alive TLS connection
+      HttpResponse<String> r = h.chat();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(r.body()).isEqualTo(TestUpstream.completion("hello from upstream"));
+      TestUpstream.Received got = h.upstream.take();
+      assertThat(got.token()).isEqualTo(OK); // not the client's key
+      assertThat(got.path()).isEqualTo("/v1/chat/completions");
+      assertThat(got.header("host")).isEqualTo("127.0.0.1:" + h.upstream.uri().getPort());
+      assertThat(got.body()).contains("\"content\":\"hi\"");
+    }
+    assertThat(token(OK).requests()).isEqualTo(2);
+    assertThat(token(OK).failures()).isZero();
+  }
+
+  @Test
+  void streamsServerSentEventsFromAnHttpsUpstreamAsTheyCome() throws Exception {
+    SelfSigned cert = SelfSigned.localhost();
+    startHttps(cert, "127.0.0.1", cert.trustingClient(), STREAM_CONFIG, STREAM);
+    assertStreamsEventsAsTheyCome();
+  }
+
+  @Test
+  void probesAnEjectedTokenOverHttpsWithTheProxysContext() throws Exception {
+    SelfSigned cert = SelfSigned.localhost();
+    startHttps(cert, "127.0.0.1", cert.trustingClient(),
+        FailoverConfig.builder().conditions(QUOTA_RULE).healthCheck(HEALTH).build(), QUOTA, OK);
+    while (token(QUOTA).state() == TokenState.HEALTHY) {
+      h.chat();
+    }
+    h.await(TokenEvent.Kind.EJECTED);
+    h.upstream.drain();
+    h.upstream.on(QUOTA, TestUpstream.ok());
+    h.advanceToNextTask();
+    TestUpstream.Received probe = h.upstream.take();
+    assertThat(probe.isProbe()).isTrue();
+    assertThat(probe.token()).isEqualTo(QUOTA);
+    h.await(TokenEvent.Kind.PROBE_PASSED);
+    h.await(TokenEvent.Kind.RESTORED);
+    assertThat(token(QUOTA).state()).isEqualTo(TokenState.HEALTHY);
+  }
+
+  @Test
+  void anHttpsUpstreamIsReachedUnderTheNameItsCertificateHas() throws Exception {
+    SelfSigned cert = SelfSigned.localhostNameOnly();
+    startHttps(cert, "localhost", cert.trustingClient(),
+        FailoverConfig.builder().conditions(QUOTA_RULE).build(), OK);
+    assertThat(h.chat().statusCode()).isEqualTo(200);
+    assertThat(h.upstream.take().header("host"))
+        .isEqualTo("localhost:" + h.upstream.uri().getPort());
+  }
+
+  @Test
+  void anHttpsUpstreamWhoseCertificateDoesNotNameItsHostIs502() throws Exception {
+    SelfSigned cert = SelfSigned.localhostNameOnly(); // trusted, but not for 127.0.0.1
+    startHttps(cert, "127.0.0.1", cert.trustingClient(), FailoverConfig.builder()
+        .conditions(QUOTA_RULE).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
+    assertUpstreamRejected(h.chat());
+  }
+
+  @Test
+  void theDefaultContextDoesNotTrustASelfSignedUpstream() throws Exception {
+    startHttps(SelfSigned.localhost(), "127.0.0.1", null, FailoverConfig.builder()
+        .conditions(QUOTA_RULE).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
+    assertUpstreamRejected(h.chat());
   }
 }

@@ -8,6 +8,7 @@ import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.core.testing.ManualClock;
 import io.github.failover4j.netty.TestUpstream;
 import io.github.failover4j.spi.TokenEvent;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,6 +42,12 @@ final class ProxyHarness implements AutoCloseable {
 
   ProxyHarness(TestUpstream upstream, URI upstreamUri, String prefix, FailoverConfig config,
       String... tokens) throws InterruptedException {
+    this(upstream, upstreamUri, null, prefix, config, tokens);
+  }
+
+  /** With {@code ssl} toward an https upstream; {@code null}: the proxy's default context. */
+  ProxyHarness(TestUpstream upstream, URI upstreamUri, SslContext ssl, String prefix,
+      FailoverConfig config, String... tokens) throws InterruptedException {
     this.upstream = upstream;
     List<TokenSpec> specs = new ArrayList<>();
     for (String t : tokens) {
@@ -49,14 +56,17 @@ final class ProxyHarness implements AutoCloseable {
     GatewayConfig gateway = new GatewayConfig(null, List.of(new ProviderConfig("test",
         upstreamUri, prefix, Auth.BEARER, specs, config)));
     EventLog eventLog = new EventLog(log::add);
-    proxy = FailoverProxy.builder(gateway)
+    FailoverProxy.Builder builder = FailoverProxy.builder(gateway)
         .listen(new InetSocketAddress("127.0.0.1", 0))
         .scheduler(clock)
         .ticker(clock)
         .threads(2)
         .listener(events::add)
-        .listener(eventLog)
-        .start();
+        .listener(eventLog);
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    proxy = builder.start();
   }
 
   URI uri(String path) {
