@@ -185,7 +185,10 @@ public final class NettyProber implements ProbeTransport {
       return this;
     }
 
-    /** The TLS context for https; default: the JDK's trust store, host names verified. */
+    /**
+     * The TLS context for https; default: the JDK's trust store. Host names are verified
+     * either way, also when the context itself does not ask for it.
+     */
     public Builder sslContext(SslContext ssl) {
       this.ssl = Objects.requireNonNull(ssl, "ssl");
       return this;

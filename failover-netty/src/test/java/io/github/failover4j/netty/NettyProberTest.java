@@ -9,6 +9,9 @@ import io.github.failover4j.spi.ResponseView;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -172,6 +175,24 @@ class NettyProberTest {
           .isInstanceOf(ExecutionException.class)
           .satisfies(NettyProberTest::assertCertificateRejected);
       assertThat(https.drain()).isEmpty(); // nothing, the token least of all, was sent
+    }
+  }
+
+  @Test
+  void hostNamesAreVerifiedEvenWithAContextThatDoesNotAskForIt() throws Exception {
+    SelfSigned cert = SelfSigned.localhostNameOnly();
+    // a JDK context wrapped as is: Netty sets no endpoint identification algorithm on it
+    SslContext wrapped = new JdkSslContext(cert.trustingJdkContext(), true, ClientAuth.NONE);
+    try (TestUpstream https = TestUpstream.https(cert)) {
+      NettyProber prober = NettyProber.builder(group).sslContext(wrapped).build();
+      assertThat(send(prober, probe(https.uri("localhost").resolve("/p"), TLS_TIMEOUT))
+          .status()).isEqualTo(200);
+      https.take();
+
+      assertThatThrownBy(() -> send(prober, probe(https.uri().resolve("/p"), TLS_TIMEOUT)))
+          .isInstanceOf(ExecutionException.class)
+          .satisfies(NettyProberTest::assertCertificateRejected);
+      assertThat(https.drain()).isEmpty();
     }
   }
 

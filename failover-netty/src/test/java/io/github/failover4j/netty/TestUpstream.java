@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real OpenAI-like upstream on a loopback ephemeral port whose answers depend on the token
@@ -331,6 +332,23 @@ public final class TestUpstream implements AutoCloseable {
       try {
         return SslContextBuilder.forClient().trustManager(certificate).build();
       } catch (SSLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** A JDK context trusting this certificate alone, e.g. to wrap in a Netty context. */
+    public SSLContext trustingJdkContext() {
+      try {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("upstream", certificate);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+            TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+      } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException(e);
       }
     }

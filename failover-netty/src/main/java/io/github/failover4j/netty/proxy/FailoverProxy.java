@@ -254,7 +254,10 @@ public final class FailoverProxy implements AutoCloseable {
       return this;
     }
 
-    /** The TLS context toward https upstreams; default the JDK trust store. */
+    /**
+     * The TLS context toward https upstreams (requests and probes); default the JDK trust
+     * store. Host names are verified either way, also when the context does not ask for it.
+     */
     public Builder sslContext(SslContext ssl) {
       this.ssl = Objects.requireNonNull(ssl, "ssl");
       return this;

@@ -11,6 +11,8 @@ import io.github.failover4j.core.TokenState;
 import io.github.failover4j.netty.TestUpstream;
 import io.github.failover4j.netty.TestUpstream.SelfSigned;
 import io.github.failover4j.spi.TokenEvent;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -414,6 +416,15 @@ class ProxyEndToEndTest {
   void anHttpsUpstreamWhoseCertificateDoesNotNameItsHostIs502() throws Exception {
     SelfSigned cert = SelfSigned.localhostNameOnly(); // trusted, but not for 127.0.0.1
     startHttps(cert, "127.0.0.1", cert.trustingClient(), FailoverConfig.builder()
+        .conditions(QUOTA_RULE).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
+    assertUpstreamRejected(h.chat());
+  }
+
+  @Test
+  void hostNamesAreVerifiedEvenWithAContextThatDoesNotAskForIt() throws Exception {
+    SelfSigned cert = SelfSigned.localhostNameOnly();
+    SslContext wrapped = new JdkSslContext(cert.trustingJdkContext(), true, ClientAuth.NONE);
+    startHttps(cert, "127.0.0.1", wrapped, FailoverConfig.builder()
         .conditions(QUOTA_RULE).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
     assertUpstreamRejected(h.chat());
   }
