@@ -131,20 +131,17 @@ final class Recovery {
           : "status " + response.status() + ", no health-check condition matched";
     }
     long now = pool.ticker.nanoTime();
+    int passes = pass ? s.probePasses + 1 : 0;
+    s.probePasses = passes;
+    boolean restores = pass && passes >= st.config.healthCheck().successThreshold();
+    if (!restores) {
+      scheduleProbe(s, chain, jittered(st.periodNanos)); // before the event: a listener sees it
+    }
     pool.events.emit(pass ? TokenEvent.Kind.PROBE_PASSED : TokenEvent.Kind.PROBE_FAILED, s,
         reason, now);
-    if (pass) {
-      int passes = s.probePasses + 1;
-      s.probePasses = passes;
-      int needed = st.config.healthCheck().successThreshold();
-      if (passes >= needed) {
-        restoreAfter(s, chain, s.cooldownLeft(now), passes + " consecutive probe(s) passed");
-        return;
-      }
-    } else {
-      s.probePasses = 0;
+    if (restores) {
+      restoreAfter(s, chain, s.cooldownLeft(now), passes + " consecutive probe(s) passed");
     }
-    scheduleProbe(s, chain, jittered(st.periodNanos));
   }
 
   private static void cancel(CompletionStage<?> stage) {

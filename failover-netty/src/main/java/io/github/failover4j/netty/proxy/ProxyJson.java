@@ -61,7 +61,12 @@ final class ProxyJson {
         n.put("ejectedSince", t.ejectedFor() == null ? null
             : now.minus(t.ejectedFor()).toString());
         millis(n, "nextProbeInMs", t.nextProbeIn());
-        n.put("lastFailureReason", t.lastFailureReason())
+        millis(n, "cooldownLeftMs", t.cooldownLeft());
+        n.put("ejectedBy", t.ejectedBy() == null ? null
+                : t.ejectedBy().name().toLowerCase(java.util.Locale.ROOT))
+            .put("backoffLevel", t.backoffLevel())
+            .put("weight", t.weight())
+            .put("lastFailureReason", t.lastFailureReason())
             .put("requests", t.requests())
             .put("failures", t.failures())
             .put("ejections", t.ejections())

@@ -2,6 +2,7 @@ package io.github.failover4j.netty.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.failover4j.core.Action;
 import io.github.failover4j.core.Condition;
 import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.HealthCheck;
@@ -287,6 +288,39 @@ class ProxyEndToEndTest {
         token(QUOTA).fingerprint(), "\"state\" : \"EJECTED\"", "\"state\" : \"HEALTHY\"",
         "\"consecutiveFailures\"", "\"nextProbeInMs\"", "\"ejectedSince\"", "\"requests\"");
     assertNoSecretIn(json);
+  }
+
+  @Test
+  void aRateLimitCoolsTheTokenDownForAsLongAsTheProviderSays() throws Exception {
+    String limited = "sk-rate-000000000000000000009";
+    TestUpstream up = new TestUpstream()
+        .on(limited, (r, ex) -> {
+          ex.getResponseHeaders().set("Retry-After", "120");
+          TestUpstream.json(ex, 429, TestUpstream.error("Rate limit reached", "requests"));
+        })
+        .on(QUOTA, (r, ex) -> TestUpstream.json(ex, 400,
+            TestUpstream.error("context_length_exceeded", "invalid_request_error")));
+    h = new ProxyHarness(up, "/", FailoverConfig.builder().failureThreshold(3).conditions(
+        Condition.status(400).withAction(Action.IGNORE),
+        Condition.status(429).withAction(Action.COOLDOWN)).build(), limited, QUOTA, OK);
+    while (token(limited).state() == TokenState.HEALTHY) {
+      h.chat();
+    }
+    TokenSnapshot cooling = token(limited);
+    assertThat(cooling.ejectedBy()).isEqualTo(Action.COOLDOWN);
+    assertThat(cooling.cooldownLeft()).isEqualTo(Duration.ofSeconds(120));
+    for (int i = 0; i < 6; i++) {
+      h.chat(); // 400s: the request's fault, never counted
+    }
+    assertThat(token(QUOTA).state()).isEqualTo(TokenState.HEALTHY);
+    assertThat(token(QUOTA).failures()).isZero();
+    String json = h.get("/_failover/status").body();
+    assertThat(json).contains("\"ejectedBy\" : \"cooldown\"", "\"cooldownLeftMs\" : 120000",
+        "\"backoffLevel\"");
+    assertNoSecretIn(json);
+    h.clock.advance(Duration.ofSeconds(120)); // back without a probe
+    assertThat(token(limited).state()).isEqualTo(TokenState.HEALTHY);
+    assertThat(token(limited).probes()).isZero();
   }
 
   @Test
