@@ -170,7 +170,32 @@ class ConditionTest {
   }
 
   @Test
-  void literalSearchAgreesWithRegexSearch() {
+  void literalSearchAgreesWithStringSearch() {
+    java.util.Random random = new java.util.Random(42);
+    for (String alphabet : new String[] {"ab ", "aN ", "eNq\"", "xyzé"}) {
+      for (int round = 0; round < 3000; round++) {
+        String needle = randomText(random, alphabet, 1 + random.nextInt(6));
+        String hay = randomText(random, alphabet, random.nextInt(70));
+        BodyMatcher m = new BodyMatcher(needle);
+        byte[] bytes = hay.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(BodyMatcher.indexOf(bytes, n, BodyMatcher.rarestByte(n)))
+            .as("'%s' in '%s'", needle, hay)
+            .isEqualTo(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertThat(m.find(bytes)).isEqualTo(hay.contains(needle));
+      }
+    }
+  }
+
+  @Test
+  void rarestByteOfTheSeedPatternIsItsCapital() {
+    assertThat(BodyMatcher.rarestByte("No quota available".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8))).isZero();
+  }
+
+  @Test
+  void literalSearchAgreesWithRegexSearchOnShortBodies() {
     java.util.Random random = new java.util.Random(42);
     String alphabet = "ab ";
     for (int round = 0; round < 2000; round++) {
