@@ -50,6 +50,8 @@ public class ConditionBenchmark {
     private BenchResponse ok200;
     private com.google.re2j.Pattern re2j;
     private java.util.regex.Pattern jdk;
+    /** The header name as the engine passes it: lower-cased, not the literal the view holds. */
+    private final String failureHeader = new String("failure");
 
     /** Builds the pool's rules and the responses, and checks each is judged as meant. */
     @Setup
@@ -131,6 +133,15 @@ public class ConditionBenchmark {
   @Benchmark
   public Verdict statusAndHeader(Seed s) {
     return s.pool.classify(s.forbidden403);
+  }
+
+  /**
+   * The view's own share of {@link #statusAndHeader}: finding {@code failure} among its seven
+   * headers by a case-insensitive scan, as an adapter does. Not the engine's cost.
+   */
+  @Benchmark
+  public String headerLookup(Seed s) {
+    return s.forbidden403.header(s.failureHeader);
   }
 
   /** 429 with the quota text at the end of the body: the body condition matches. */
