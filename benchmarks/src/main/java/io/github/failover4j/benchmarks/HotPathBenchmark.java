@@ -1,6 +1,8 @@
 package io.github.failover4j.benchmarks;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,6 +25,9 @@ import org.openjdk.jmh.annotations.Threads;
  *
  * <p>{@code oneThread} and {@code twoThreads} run the same body; JMH reports the average time
  * of one call per thread, so throughput with 2 threads relative to 1 is {@code 2 × t1 / t2}.
+ * {@code failover4j-unshared} gives every thread a pool of its own: not a deployment, but the
+ * same code with nothing shared between threads, i.e. the most two threads can gain on the
+ * machine at hand; it tells a sharing cost in failover4j from a limit of the machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -30,8 +35,10 @@ import org.openjdk.jmh.annotations.Threads;
 public class HotPathBenchmark {
   private static final int TOKENS = 8;
 
+  private static final String UNSHARED = "failover4j-unshared";
+
   /** The implementation under test. */
-  @Param({"failover4j", "resilience4j", "resilience4j-lockfree", "synchronized"})
+  @Param({"failover4j", UNSHARED, "resilience4j", "resilience4j-lockfree", "synchronized"})
   public String impl;
 
   /** The share of requests whose response is a failure. */
@@ -40,24 +47,40 @@ public class HotPathBenchmark {
 
   private Lane lane;
   private ExecutorScheduler scheduler;
+  private String[] tokens;
+  /** Every lane built, shared or per thread, to log and close. */
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
 
   /** Builds the pool under test. */
   @Setup(Level.Trial)
   public void setUp() {
-    String[] tokens = new String[TOKENS];
+    tokens = new String[TOKENS];
     for (int i = 0; i < TOKENS; i++) {
-      tokens[i] = "sk-bench-" + i + "-0123456789abcdef";
+      tokens[i] = "sk-bench-0123456789abcdef" + (1000 + i); // distinct masked ids in the log
     }
     scheduler = new ExecutorScheduler();
-    lane = Lane.create(impl, tokens, scheduler);
+    lane = impl.equals(UNSHARED) ? null : newLane();
+  }
+
+  private Lane newLane() {
+    Lane l = Lane.create(impl.equals(UNSHARED) ? "failover4j" : impl, tokens, scheduler);
+    lanes.add(l);
+    return l;
+  }
+
+  /** The lane a measured thread calls: its own for {@code failover4j-unshared}. */
+  Lane laneForThread() {
+    return impl.equals(UNSHARED) ? newLane() : lane;
   }
 
   /** Logs how often the slow path ran, so a reader can tell it did not dominate. */
   @TearDown(Level.Trial)
   public void tearDown() {
-    System.out.println("[" + impl + ", failureRate=" + failureRate + "] "
-        + lane.slowPathSummary());
-    lane.close();
+    for (Lane l : lanes) {
+      System.out.println("[" + impl + ", failureRate=" + failureRate + "] "
+          + l.slowPathSummary());
+      l.close();
+    }
     scheduler.close();
   }
 
@@ -73,10 +96,13 @@ public class HotPathBenchmark {
 
     private final boolean[] failed = new boolean[SIZE];
     private int i;
+    /** The lane this thread calls; read from here by every impl, so all pay the same load. */
+    private Lane lane;
 
     /** Places the failures; each thread gets its own seed. */
     @Setup(Level.Trial)
     public void setUp(HotPathBenchmark bench) {
+      lane = bench.laneForThread();
       SplittableRandom random = new SplittableRandom(42 + THREADS.getAndIncrement());
       int failures = (int) Math.round(bench.failureRate * SIZE);
       for (int placed = 0; placed < failures; ) {
@@ -97,13 +123,13 @@ public class HotPathBenchmark {
   @Benchmark
   @Threads(1)
   public Object oneThread(Outcomes outcomes) {
-    return lane.call(outcomes.next());
+    return outcomes.lane.call(outcomes.next());
   }
 
   /** Select + record on two threads sharing the pool. */
   @Benchmark
   @Threads(2)
   public Object twoThreads(Outcomes outcomes) {
-    return lane.call(outcomes.next());
+    return outcomes.lane.call(outcomes.next());
   }
 }
