@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# CI smoke test: proves every benchmark still runs, not how fast. One fork, no warm-up, one
+# 100 ms iteration each, parameters trimmed to one value where that keeps the code paths
+# (failureRate 0.01 exercises ejection and restore in every lane), and the GC profiler on,
+# since the published numbers use it. Exits non-zero if JMH reports any failure.
+#
+# Usage: benchmarks/smoke.sh [extra JMH options]   (build first: ./mvnw -B -pl benchmarks -am package)
+set -euo pipefail
+
+jar="$(cd "$(dirname "$0")" && pwd)/target/benchmarks.jar"
+if [[ ! -f "$jar" ]]; then
+  echo "smoke.sh: $jar is missing; build it with ./mvnw -B -pl benchmarks -am package" >&2
+  exit 2
+fi
+
+exec java -jar "$jar" -f 1 -wi 0 -i 1 -r 100ms -foe true -prof gc \
+  -p failureRate=0.01 -p bodySize=1024 -p length=16 "$@"
