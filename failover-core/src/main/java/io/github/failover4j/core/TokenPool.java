@@ -264,7 +264,9 @@ public final class TokenPool implements AutoCloseable {
       case SUCCESS -> recordSuccess(s, h.epoch);
       case FAILURE -> {
         s.failures.increment();
-        s.lastFailureReason = v.reason();
+        if (s.lastFailureReason != v.reason()) { // verdicts are shared: skip the fence if same
+          s.lastFailureReason = v.reason();
+        }
         if (v.action() == Action.COUNT) {
           countFailure(s, h.epoch, v);
         } else {
