@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>the rules do not need the body: the response is judged on status and headers at once,
  *       and the caller's subscriber gets the body untouched (or the body is dropped for a retry);
- *   <li>they need it and a failure could still be retried: the first {@code maxBodyBytes} are
- *       held back until judged ({@link HoldingSubscriber}), so a retry happens before the caller
- *       saw a byte;
+ *   <li>they need it and a failure could still be retried: the body is held back until its
+ *       first {@code maxBodyBytes} decoded bytes are judged ({@link HoldingSubscriber}), so a
+ *       retry happens before the caller saw a byte;
  *   <li>they need it and no retry is possible, or the response is a stream (SSE, NDJSON): the
  *       body flows to the caller chunk by chunk while its prefix is copied aside and judged
  *       ({@link TeeSubscriber}).
@@ -72,11 +72,12 @@ final class Attempt<T> implements BodyHandler<T> {
       TokenHandle next = exchange.retryAfter(token, settle(view), view.status());
       return next == null ? handOver(info) : drop(info, next);
     }
-    int cap = exchange.pool.maxBodyBytes();
+    // The rules read the decoded body: gzip and deflate are inflated aside, br & co. not read.
+    Prefix prefix = Prefix.of(exchange.pool.maxBodyBytes(), info.headers());
     if (exchange.mayRetryFailure(view.status()) && !isStream(info.headers())) {
-      return new HoldingSubscriber<>(this, info, view, cap);
+      return new HoldingSubscriber<>(this, info, view, prefix);
     }
-    return new TeeSubscriber<>(this, view, handOver(info), cap);
+    return new TeeSubscriber<>(this, view, handOver(info), prefix);
   }
 
   /**

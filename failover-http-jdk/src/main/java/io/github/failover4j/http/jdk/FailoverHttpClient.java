@@ -31,7 +31,10 @@ import java.util.concurrent.CompletableFuture;
  * dropped for a retry or the caller's handler gets the held prefix followed by the rest of the
  * body. Streams ({@code text/event-stream}, {@code application/x-ndjson}) are never held back:
  * every chunk reaches the caller as it arrives, and a body failure in a stream is recorded but
- * not retried.
+ * not retried. The rules read the decoded body: a {@code gzip}, {@code x-gzip} or {@code
+ * deflate} body is inflated for them as it flows (up to {@code maxBodyBytes} decoded bytes),
+ * while the caller's handler gets it as sent; a body in another encoding ({@code br}, {@code
+ * zstd}) is not read, and body conditions see it as empty.
  *
  * <p><b>Retries</b> (when the pool's config has a {@link RetryPolicy}) go to a healthy token
  * this request has not tried yet, within the policy's overall timeout, which also bounds each

@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Holds back the first {@code cap} bytes of a body until the response is judged, so that a
+ * Holds back the start of a body until the response is judged on its decoded prefix, so that a
  * failure can still be retried on another token before the caller saw anything.
  *
- * <p>While holding, it asks for one chunk at a time and stops at the cap or the end of the body,
- * so it never holds more than the cap plus one chunk. Then either the attempt is retried (the
+ * <p>While holding, it asks for one chunk at a time and stops once the {@link Prefix} is done or
+ * the body ends, so it never holds more than the cap plus one chunk; for a gzip or deflate body
+ * (held as sent, inflated only in the prefix), no more than the prefix's {@linkplain
+ * Prefix#inputLimit(int) input limit} plus one chunk. Then either the attempt is retried (the
  * rest of the body is dropped and {@link #getBody()} completes with {@code null}), or the
  * caller's subscriber is created and gets the held chunks first and then the rest of the body,
  * at its own pace: this object becomes its subscription, and every chunk goes through one
@@ -47,11 +49,11 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   /** Drain-loop state: whether the caller got its terminal signal. */
   private boolean terminated;
 
-  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, int cap) {
+  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, Prefix prefix) {
     this.attempt = attempt;
     this.info = info;
     this.view = view;
-    this.prefix = new Prefix(cap);
+    this.prefix = prefix;
   }
 
   @Override
@@ -64,7 +66,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     upstream = subscription;
-    if (prefix.full()) {
+    if (prefix.done()) {
       decide();
     } else {
       subscription.request(1);
@@ -78,7 +80,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
       drain();
     } else {
       prefetched.incrementAndGet();
-      if (prefix.add(item)) {
+      if (prefix.add(item)) { // done: judge now, even if the body goes on
         decide();
       } else {
         upstream.request(1);
@@ -90,6 +92,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   public void onError(Throwable throwable) {
     if (holding) { // nothing reached the caller: the exchange records it and may retry
       holding = false;
+      prefix.close();
       queue.clear();
       body.completeExceptionally(throwable);
     } else {
@@ -112,6 +115,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   /** Judges the held prefix: drop the response for a retry, or hand it to the caller. */
   private void decide() {
     holding = false;
+    prefix.close(); // nothing more is added: release the inflater before judging
     if (attempt.settleHeld(view.prefix(prefix))) {
       queue.clear();
       if (!done) {

@@ -9,8 +9,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Reads a probe's response body up to a cap, then stops reading (cancels) so a long or endless
- * answer costs no more than the cap; completes with a {@link View} whose body is what was read.
+ * Reads a probe's response body until its decoded {@link Prefix} is done (the cap, or the end
+ * of a gzip or deflate stream, or an encoding it cannot decode), then stops reading (cancels) so
+ * a long or endless answer costs no more than that; completes with a {@link View} whose body is
+ * the decoded prefix. The prefix's inflater is released however the read ends.
  */
 final class ProbeBody implements BodySubscriber<ResponseView> {
   private final View view;
@@ -18,9 +20,9 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
   private final CompletableFuture<ResponseView> body = new CompletableFuture<>();
   private Flow.Subscription subscription;
 
-  ProbeBody(View view, int cap) {
+  ProbeBody(View view, Prefix prefix) {
     this.view = view;
-    this.prefix = new Prefix(cap);
+    this.prefix = prefix;
   }
 
   @Override
@@ -31,7 +33,7 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
-    if (prefix.full()) {
+    if (prefix.done()) {
       finish(true);
     } else {
       s.request(1);
@@ -49,6 +51,7 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
 
   @Override
   public void onError(Throwable throwable) {
+    prefix.close();
     body.completeExceptionally(throwable);
   }
 
@@ -58,6 +61,7 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
   }
 
   private void finish(boolean cancel) {
+    prefix.close();
     if (cancel) {
       subscription.cancel();
     }

@@ -7,11 +7,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Hands every chunk to the caller's subscriber as it arrives, copying the first {@code cap}
- * bytes aside, and judges the response once the cap is reached, the body ends, or the caller
+ * Hands every chunk to the caller's subscriber as it arrives, copying the decoded prefix aside
+ * ({@link Prefix}: inflated when the body is gzip or deflate, while the caller gets the chunks
+ * as sent), and judges the response once the prefix is done, the body ends, or the caller
  * cancels (then on what it had read, which is all it saw). Buffers nothing but that prefix, so
  * a stream of server-sent events reaches the caller event by event. Demand and cancellation are
- * the caller's; a body that breaks off before judging counts as a transport error.
+ * the caller's; a body that breaks off before judging counts as a transport error. The prefix's
+ * inflater is released on every way out: done, end of body, error, cancel.
  */
 final class TeeSubscriber<T> implements BodySubscriber<T> {
   private final Attempt<?> attempt;
@@ -21,11 +23,11 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   /** Set once, under this object's monitor; read without it once set. */
   private volatile boolean judged;
 
-  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, int cap) {
+  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, Prefix prefix) {
     this.attempt = attempt;
     this.view = view;
     this.caller = caller;
-    this.prefix = new Prefix(cap);
+    this.prefix = prefix;
   }
 
   @Override
@@ -35,7 +37,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
-    if (prefix.full()) { // a cap of 0: the empty prefix is all the rules see
+    if (prefix.done()) { // a cap of 0, or an encoding it cannot decode: judged on nothing
       judge();
     }
     caller.onSubscribe(new Flow.Subscription() {
@@ -62,6 +64,9 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   @Override
   public void onError(Throwable throwable) {
+    synchronized (this) {
+      prefix.close(); // a cancel may be judging on the caller's thread
+    }
     attempt.settleTransportError();
     caller.onError(throwable);
   }
@@ -75,7 +80,8 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   /*
    * The prefix is written by the publisher's thread, but a cancel may come from the caller's
    * thread; a monitor held only until the verdict (then `judged` short-cuts it) keeps the two
-   * apart. Judging itself runs outside it, so listeners never run under it.
+   * apart, and with them the inflater, which must not be ended while the other thread inflates.
+   * Judging itself runs outside it, so listeners never run under it.
    */
   private void capture(List<ByteBuffer> item) {
     synchronized (this) {
@@ -93,6 +99,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
         return;
       }
       judged = true;
+      prefix.close();
     }
     attempt.settle(view.prefix(prefix));
   }

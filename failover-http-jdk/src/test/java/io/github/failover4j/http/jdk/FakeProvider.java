@@ -2,6 +2,8 @@ package io.github.failover4j.http.jdk;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * An AI provider on a loopback port that behaves per token: it reads the token from the auth
@@ -130,6 +133,23 @@ final class FakeProvider implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code status} with {@code body} sent byte for byte as given, labelled with {@code
+   * contentEncoding} (none when {@code null}).
+   */
+  static Behaviour encoded(int status, byte[] body, String contentEncoding) {
+    return (ex, call) -> {
+      if (contentEncoding != null) {
+        ex.getResponseHeaders().set("Content-Encoding", contentEncoding);
+      }
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        ex.getResponseBody().write(body);
+      }
+    };
+  }
+
   /** {@code 200} with a chat answer that starts with "我是". */
   static Behaviour ok() {
     return (ex, call) -> respond(ex, 200, OK_BODY, Map.of("Content-Type", "application/json"));
@@ -203,15 +223,29 @@ final class FakeProvider implements AutoCloseable {
 
   /**
    * A server-sent event stream of several events, each flushed as its own chunk; the last one
-   * is sent only once the test {@linkplain #releaseLast() releases} it.
+   * is sent only once the test {@linkplain #releaseLast() releases} it. When {@code gzip}, the
+   * stream is one gzip member ({@code Content-Encoding: gzip}) sync-flushed after every event,
+   * as a compressing server streams; {@link #sent()} is every byte that went out.
    */
   static final class Sse implements Behaviour {
     final CountDownLatch lastSent = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<String> events;
+    private final boolean gzip;
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
     Sse(String... events) {
+      this(false, events);
+    }
+
+    Sse(boolean gzip, String... events) {
+      this.gzip = gzip;
       this.events = new ArrayList<>(List.of(events));
+    }
+
+    /** The bytes sent so far, as they went out. */
+    synchronized byte[] sent() {
+      return sent.toByteArray();
     }
 
     void releaseLast() {
@@ -221,8 +255,25 @@ final class FakeProvider implements AutoCloseable {
     @Override
     public void respond(HttpExchange ex, Call call) throws IOException {
       ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+      if (gzip) {
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+      }
       ex.sendResponseHeaders(200, 0); // chunked
-      OutputStream out = ex.getResponseBody();
+      OutputStream body = new FilterOutputStream(ex.getResponseBody()) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          synchronized (Sse.this) {
+            sent.write(b, off, len);
+          }
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+      };
+      OutputStream stream = gzip ? new GZIPOutputStream(body, true) : body;
       for (int i = 0; i < events.size(); i++) {
         if (i == events.size() - 1) {
           try {
@@ -234,10 +285,10 @@ final class FakeProvider implements AutoCloseable {
             throw new IOException(e);
           }
         }
-        out.write(("data: " + events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        stream.write(("data: " + events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        stream.flush();
       }
-      out.close();
+      stream.close();
       lastSent.countDown();
     }
   }

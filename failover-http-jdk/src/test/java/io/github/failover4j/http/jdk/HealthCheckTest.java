@@ -125,6 +125,22 @@ class HealthCheckTest {
   }
 
   @Test
+  void aCompressedProbeAnswerIsJudgedInflated() throws Exception {
+    TokenPool pool = pool(1, HEALING);
+    eject(pool, HEALING);
+    // the compressed bytes never hold "我是": only the inflated answer can pass
+    provider.on(HEALING, FakeProvider.sequence(
+        FakeProvider.encoded(200, Compression.gzip("{\"content\":\"nobody here\"}"), "gzip"),
+        FakeProvider.encoded(200, Compression.gzip(FakeProvider.OK_BODY), "gzip")));
+
+    assertThat(probe().kind()).isEqualTo(Kind.PROBE_FAILED);
+    clock.awaitProbeScheduled();
+    assertThat(probe().kind()).isEqualTo(Kind.PROBE_PASSED);
+    assertThat(next().kind()).isEqualTo(Kind.RESTORED);
+    assertThat(state(pool, HEALING).state()).isEqualTo(TokenState.HEALTHY);
+  }
+
+  @Test
   void aSlowProbeTimesOutOnTheEnginesClock() throws Exception {
     TokenPool pool = pool(1, SLOW);
     eject(pool, SLOW);

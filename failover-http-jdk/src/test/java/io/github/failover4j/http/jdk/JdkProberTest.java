@@ -75,6 +75,45 @@ class JdkProberTest {
   }
 
   @Test
+  void aGzipAnswerIsInflatedForTheConditions() throws Exception {
+    provider.on(TOKEN, FakeProvider.encoded(200, Compression.gzip("我是 here"), "gzip"));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
+    assertThat(view.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo("我是 here");
+  }
+
+  @Test
+  void aDeflateAnswerIsInflatedForTheConditions() throws Exception {
+    provider.on(TOKEN, FakeProvider.encoded(200, Compression.zlib("我是 here"), "deflate"));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
+    assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo("我是 here");
+  }
+
+  @Test
+  void aZipBombAnswerCostsTheCap() throws Exception {
+    provider.on(TOKEN, FakeProvider.encoded(200, Compression.bomb(), "gzip"));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN, 64 * 1024))
+        .toCompletableFuture().get();
+    assertThat(view.body(Integer.MAX_VALUE)).hasSize(64 * 1024).containsOnly(0);
+  }
+
+  @Test
+  void anAnswerInAnEncodingItCannotDecodeShowsAnEmptyBody() throws Exception {
+    provider.on(TOKEN, FakeProvider.encoded(200, "我是 here".getBytes(StandardCharsets.UTF_8),
+        "br"));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
+    assertThat(view.status()).isEqualTo(200);
+    assertThat(view.body(1 << 20)).isEmpty();
+  }
+
+  @Test
+  void aCorruptGzipAnswerShowsWhatDecodedAndNoError() throws Exception {
+    provider.on(TOKEN, FakeProvider.encoded(200, Compression.gzipCorrupt("我是 here"), "gzip"));
+    ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
+    assertThat(view.body(1 << 20)).isEmpty();
+  }
+
+  @Test
   void aRefusedConnectionCompletesTheStageExceptionally() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
