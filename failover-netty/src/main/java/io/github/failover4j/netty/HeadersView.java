@@ -20,9 +20,13 @@ final class HeadersView implements ResponseView {
     this.headers = headers;
   }
 
-  /** Starts capturing the body, up to {@code cap} bytes; returns the capture. */
+  /**
+   * Starts capturing the body, up to {@code cap} decoded bytes; returns the capture. Every
+   * {@code Content-Encoding} line counts: a body coded twice is not decoded, whichever line
+   * comes first.
+   */
   BodyPrefix capture(int cap) {
-    body = new BodyPrefix(cap, headers.get(HttpHeaderNames.CONTENT_ENCODING));
+    body = BodyPrefix.of(cap, headers.getAll(HttpHeaderNames.CONTENT_ENCODING));
     return body;
   }
 
