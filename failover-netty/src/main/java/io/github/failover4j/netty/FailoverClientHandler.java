@@ -128,6 +128,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   }
 
   private ResponseJudged head(HttpResponse response) {
+    release(); // a head while capturing means the last body never ended; drop its capture
     judging = inFlight.poll();
     if (judging == null) {
       return null; // a response to no request we sent; nothing to judge
@@ -161,10 +162,24 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
     return new ResponseJudged(token, verdict, status);
   }
 
+  /** Forgets the response judged; its capture keeps what it decoded, for the view. */
   private void clear() {
     judging = null;
     view = null;
-    capture = null;
+    release();
+  }
+
+  /** Releases the capture's inflater (native memory), whether or not it had all it needs. */
+  private void release() {
+    if (capture != null) {
+      capture.close();
+      capture = null;
+    }
+  }
+
+  /** The capture of the response being judged, or {@code null}; for tests. */
+  BodyPrefix capturing() {
+    return capture;
   }
 
   // ---------------------------------------------------------------- transport errors
@@ -179,6 +194,12 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     unanswered(ctx);
     ctx.fireChannelInactive();
+  }
+
+  /** Taken out of the pipeline mid-body: nothing will end the capture, so release it now. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
   }
 
   /**

@@ -122,8 +122,12 @@ public final class NettyProber implements ProbeTransport {
     return "NettyProber[" + channelType.getSimpleName() + "]";
   }
 
-  /** Reads one response: head, then body chunks up to the cap; completes at its end. */
-  private static final class ResponseReader extends ChannelInboundHandlerAdapter {
+  /**
+   * Reads one response: head, then body chunks up to the cap; completes at its end. However
+   * the probe ends (answered, connection closed or failed), the body capture's inflater is
+   * released. Package-private for tests.
+   */
+  static final class ResponseReader extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<ResponseView> result;
     private final int cap;
     private HeadersView view;
@@ -138,6 +142,7 @@ public final class NettyProber implements ProbeTransport {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
         if (msg instanceof HttpResponse r && r.status().code() >= 200) {
+          release();
           if (r.decoderResult().isFailure()) {
             result.completeExceptionally(r.decoderResult().cause());
             return;
@@ -148,6 +153,7 @@ public final class NettyProber implements ProbeTransport {
         if (msg instanceof HttpContent c && view != null) {
           body.add(c.content());
           if (msg instanceof LastHttpContent || body.full()) {
+            release();
             result.complete(view);
           }
         }
@@ -158,14 +164,33 @@ public final class NettyProber implements ProbeTransport {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      release();
       result.completeExceptionally(cause);
       ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      release();
       result.completeExceptionally(view == null
           ? new ClosedChannelException() : new IOException("connection closed mid-body"));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      release();
+    }
+
+    /** Releases the capture's inflater; what it decoded stays in the view. */
+    private void release() {
+      if (body != null) {
+        body.close();
+      }
+    }
+
+    /** The body capture, or {@code null} before the head; for tests. */
+    BodyPrefix body() {
+      return body;
     }
   }
 

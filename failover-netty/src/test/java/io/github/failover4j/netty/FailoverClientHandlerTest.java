@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FailoverClientHandlerTest {
   static final String TOKEN_A = "sk-test-aaaaaaaaaaaaaaaa-0001";
@@ -199,6 +201,160 @@ class FailoverClientHandlerTest {
     assertThat(judged).singleElement()
         .satisfies(j -> assertThat(j.verdict().outcome()).isEqualTo(Outcome.FAILURE));
     ch.finishAndReleaseAll();
+  }
+
+  // ---------------------------------------------------------------- compressed bodies
+
+  /** A response head with the given {@code Content-Encoding} lines. */
+  static HttpResponse response(int status, String... contentEncodings) {
+    HttpResponse r = response(status);
+    for (String e : contentEncodings) {
+      r.headers().add("Content-Encoding", e);
+    }
+    return r;
+  }
+
+  /** Sends a request, then a 429 with {@code encodings} and {@code body} in chunks of {@code size}. */
+  EmbeddedChannel answer(TokenPool pool, byte[] body, int size, String... encodings) {
+    EmbeddedChannel ch = channel(pool);
+    ch.writeOutbound(request());
+    ch.writeInbound(response(429, encodings));
+    List<ByteBuf> chunks = Compressed.chunks(body, size);
+    for (int i = 0; i < chunks.size(); i++) {
+      ch.writeInbound(i == chunks.size() - 1
+          ? new DefaultLastHttpContent(chunks.get(i)) : new DefaultHttpContent(chunks.get(i)));
+    }
+    return ch;
+  }
+
+  /** The body bytes the next handler got, in order. */
+  static byte[] passedOn(EmbeddedChannel ch) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Object msg;
+    while ((msg = ch.readInbound()) != null) {
+      if (msg instanceof HttpContent c) {
+        out.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(c.content()));
+      }
+      io.netty.util.ReferenceCountUtil.release(msg);
+    }
+    return out.toByteArray();
+  }
+
+  /** Problem 1: the whole body in one chunk, breaking after the words the rule looks for. */
+  @ParameterizedTest(name = "chunks of {0} bytes")
+  @ValueSource(ints = {3, 4096})
+  void aCorruptGzipBodyIsJudgedOnWhatDecodedBeforeTheBreak(int size) {
+    TokenPool pool = pool(1, Condition.status(429).withBody("No quota"));
+    byte[] body = Compressed.gzipCorruptAfter("No quota"); // 8 decoded bytes, cap 16
+    EmbeddedChannel ch = answer(pool, body, size, "gzip");
+    assertThat(judged).singleElement()
+        .satisfies(j -> assertThat(j.verdict().outcome()).isEqualTo(Outcome.FAILURE));
+    assertThat(passedOn(ch)).isEqualTo(body);
+    ch.checkException();
+    ch.finishAndReleaseAll();
+  }
+
+  @ParameterizedTest(name = "Content-Encoding: {0}")
+  @ValueSource(strings = {"br", "zstd", "gzip, br", "identity|br", "gzip|br"})
+  void aBodyInAnEncodingItCannotDecodeIsNotReadByTheRules(String encodings) {
+    TokenPool pool = pool(1, Condition.status(429).withBody("No quota"));
+    // bytes that happen to contain the words: the rule must not see them, they are not text
+    byte[] body = Compressed.utf8("No quota available, or so the compressed bytes say");
+    EmbeddedChannel ch = answer(pool, body, 7, encodings.split("\\|"));
+    assertThat(judged).singleElement()
+        .satisfies(j -> assertThat(j.verdict().outcome()).isEqualTo(Outcome.SUCCESS));
+    assertThat(passedOn(ch)).isEqualTo(body);
+    ch.finishAndReleaseAll();
+  }
+
+  /** Problem 3: judged once the input allowance is used up, not at the end of the body. */
+  @Test
+  void aGzipBodyThatInflatesToNothingIsJudgedAtTheInputLimit() {
+    TokenPool pool = pool(1, Condition.status(429).withBody("No quota"));
+    EmbeddedChannel ch = channel(pool);
+    ch.writeOutbound(request());
+    ch.writeInbound(response(429, "gzip"));
+    long fed = 0;
+    for (ByteBuf chunk : Compressed.chunks(Compressed.gzipOfNothing(20_000), 1000)) {
+      if (!judged.isEmpty()) {
+        chunk.release();
+        continue;
+      }
+      fed += chunk.readableBytes();
+      ch.writeInbound(new DefaultHttpContent(chunk));
+    }
+    assertThat(judged).as("judged before the body ended").singleElement()
+        .satisfies(j -> assertThat(j.verdict().outcome()).isEqualTo(Outcome.SUCCESS));
+    assertThat(fed).isLessThanOrEqualTo(BodyPrefix.inputLimit(16) + 1000);
+    ch.finishAndReleaseAll();
+  }
+
+  /** Problem 2: an endless gzip header is not collected until the body ends. */
+  @Test
+  void anEndlessGzipHeaderIsJudgedAtTheInputLimit() {
+    TokenPool pool = pool(1, Condition.status(429).withBody("No quota"));
+    EmbeddedChannel ch = channel(pool);
+    ch.writeOutbound(request());
+    ch.writeInbound(response(429, "gzip"));
+    long fed = 0;
+    for (ByteBuf chunk : Compressed.chunks(Compressed.gzipEndlessName(100_000), 1000)) {
+      if (!judged.isEmpty()) {
+        chunk.release();
+        continue;
+      }
+      fed += chunk.readableBytes();
+      ch.writeInbound(new DefaultHttpContent(chunk));
+    }
+    assertThat(judged).as("judged before the body ended").hasSize(1);
+    assertThat(fed).isLessThanOrEqualTo(BodyPrefix.inputLimit(16) + 1000);
+    ch.finishAndReleaseAll();
+  }
+
+  /** Problem 4: a body cut off mid-stream, in each way a connection can end. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"close", "exception", "truncated end"})
+  void theInflaterIsReleasedWhenTheBodyEndsBeforeTheStream(String how) {
+    TokenPool pool = TokenPool.builder("test").tokens(TOKEN_A, TOKEN_B)
+        .config(FailoverConfig.builder().failureThreshold(1)
+            .conditions(Condition.status(429).withBody("No quota")).maxBodyBytes(1024).build())
+        .build();
+    EmbeddedChannel ch = channel(pool);
+    ch.writeOutbound(request());
+    ch.writeInbound(response(429, "gzip"));
+    byte[] gz = Compressed.gzip("No quota available. ".repeat(40));
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(gz, 0, gz.length / 2)));
+    BodyPrefix capture = ch.pipeline().get(FailoverClientHandler.class).capturing();
+    assertThat(capture.holdsInflater()).isTrue();
+    assertThat(judged).isEmpty();
+
+    switch (how) {
+      case "close" -> ch.close();
+      case "exception" -> ch.pipeline().fireExceptionCaught(new IOException("reset"));
+      default -> ch.writeInbound(new DefaultLastHttpContent());
+    }
+    assertThat(capture.holdsInflater()).isFalse();
+    assertThat(judged).singleElement().satisfies(j -> assertThat(j.verdict().outcome())
+        .as("judged on what decoded").isEqualTo(Outcome.FAILURE));
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void garbageNeverFailsTheRequestPathAndReachesTheCallerAsSent() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 60; round++) {
+      byte[] body = Compressed.gzip("No quota available " + round);
+      for (int i = 0; i < 1 + round % 3; i++) {
+        body[random.nextInt(body.length)] ^= (byte) (1 + random.nextInt(255));
+      }
+      String encoding = round % 2 == 0 ? "gzip" : "deflate";
+      judged.clear();
+      EmbeddedChannel ch = answer(pool(100, Condition.status(429).withBody("No quota")), body,
+          1 + round % 9, encoding);
+      assertThat(judged).hasSize(1);
+      assertThat(passedOn(ch)).isEqualTo(body);
+      ch.checkException();
+      ch.finishAndReleaseAll(); // rethrows anything the pipeline caught
+    }
   }
 
   @Test

@@ -6,12 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.failover4j.netty.TestUpstream.SelfSigned;
 import io.github.failover4j.spi.ProbeRequest;
 import io.github.failover4j.spi.ResponseView;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +36,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NettyProberTest {
   static final String TOKEN = "sk-probe-0123456789abcdef";
@@ -124,6 +135,90 @@ class NettyProberTest {
   void itsDescriptionShowsNoToken() {
     assertThat(probe(upstream.uri(), Duration.ofSeconds(1)).toString()).doesNotContain(TOKEN);
     assertThat(NettyProber.builder(group).build().toString()).doesNotContain(TOKEN);
+  }
+
+  // ---------------------------------------------------------------- compressed answers
+
+  /** Answers 200 with {@code body} as is, under {@code Content-Encoding: encoding}. */
+  static TestUpstream.Behaviour encoded(String encoding, byte[] body) {
+    return (r, ex) -> {
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Content-Encoding", encoding);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+    };
+  }
+
+  @Test
+  void aGzipAnswerIsInflatedForTheHealthCheck() throws Exception {
+    String json = TestUpstream.completion("我是 a gzip'd model");
+    upstream.on(TOKEN, encoded("gzip", Compressed.gzip(json)));
+    NettyProber prober = NettyProber.builder(group).build();
+    ResponseView view = send(prober, probe(upstream.uri().resolve("/p"), Duration.ofSeconds(5)));
+    assertThat(view.header("content-encoding")).isEqualTo("gzip");
+    assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo(json);
+  }
+
+  @Test
+  void anAnswerInAnEncodingItCannotDecodeHasNoBodyForTheHealthCheck() throws Exception {
+    upstream.on(TOKEN, encoded("br", Compressed.utf8(TestUpstream.completion("我是"))));
+    NettyProber prober = NettyProber.builder(group).build();
+    ResponseView view = send(prober, probe(upstream.uri().resolve("/p"), Duration.ofSeconds(5)));
+    assertThat(view.status()).isEqualTo(200);
+    assertThat(view.body(1 << 20)).isEmpty();
+  }
+
+  @Test
+  void aCorruptGzipAnswerIsJudgedOnWhatDecodedBeforeTheBreak() throws Exception {
+    upstream.on(TOKEN, encoded("gzip", Compressed.gzipCorruptAfter("我是 half a model")));
+    NettyProber prober = NettyProber.builder(group).build();
+    ResponseView view = send(prober, probe(upstream.uri().resolve("/p"), Duration.ofSeconds(5)));
+    assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8))
+        .isEqualTo("我是 half a model");
+  }
+
+  static final String TEXT = "我是 a model. ".repeat(100);
+
+  /** An answer whose head and half a gzip body arrived; the inflater is busy. */
+  static EmbeddedChannel halfAnswered(NettyProber.ResponseReader reader) {
+    EmbeddedChannel ch = new EmbeddedChannel(reader);
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.OK);
+    head.headers().set("Content-Encoding", "gzip");
+    ch.writeInbound(head);
+    byte[] gz = Compressed.gzip(TEXT);
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(gz, 0, gz.length / 2)));
+    assertThat(reader.body().holdsInflater()).isTrue();
+    return ch;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"close", "exception"})
+  void theInflaterIsReleasedWhenTheConnectionEndsMidBody(String how) {
+    CompletableFuture<ResponseView> result = new CompletableFuture<>();
+    NettyProber.ResponseReader reader = new NettyProber.ResponseReader(result, 64 * 1024);
+    EmbeddedChannel ch = halfAnswered(reader);
+    if (how.equals("close")) {
+      ch.close();
+    } else {
+      ch.pipeline().fireExceptionCaught(new IOException("reset"));
+    }
+    assertThat(reader.body().holdsInflater()).isFalse();
+    assertThat(result).isCompletedExceptionally();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void theInflaterIsReleasedWhenTheBodyEndsBeforeTheStream() {
+    CompletableFuture<ResponseView> result = new CompletableFuture<>();
+    NettyProber.ResponseReader reader = new NettyProber.ResponseReader(result, 64 * 1024);
+    EmbeddedChannel ch = halfAnswered(reader);
+    ch.writeInbound(new DefaultLastHttpContent());
+    assertThat(reader.body().holdsInflater()).isFalse();
+    assertThat(new String(result.join().body(1 << 20), StandardCharsets.UTF_8))
+        .as("what decoded before the body ended").startsWith("我是 a model")
+        .satisfies(s -> assertThat(TEXT).startsWith(s));
+    ch.finishAndReleaseAll();
   }
 
   // ---------------------------------------------------------------- https
