@@ -77,9 +77,14 @@ final class BodyPrefix {
     return done;
   }
 
-  /** Up to {@code maxBytes} of the decoded prefix. */
+  /**
+   * Up to {@code maxBytes} of the decoded prefix: the capture's own array when it holds exactly
+   * that (the usual case for a body that came in one piece), else a copy. Read it, do not
+   * change it; nothing is added to a capture once it is judged.
+   */
   byte[] decoded(int maxBytes) {
-    return Arrays.copyOf(bytes, Math.min(length, Math.max(0, maxBytes)));
+    int n = Math.min(length, Math.max(0, maxBytes));
+    return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
   }
 
   /** Creates the inflater once the stream's header is known; returns where the data begins. */
@@ -131,9 +136,14 @@ final class BodyPrefix {
     }
   }
 
+  /**
+   * Makes room for {@code size} bytes (at most the cap). Grows at least by doubling: a body
+   * that arrives in many small chunks (a stream of server-sent events) must not copy all it
+   * has so far for every chunk.
+   */
   private void ensure(int size) {
     if (size > bytes.length) {
-      bytes = Arrays.copyOf(bytes, size);
+      bytes = Arrays.copyOf(bytes, Math.min(cap, Math.max(size, 2 * bytes.length)));
     }
   }
 
