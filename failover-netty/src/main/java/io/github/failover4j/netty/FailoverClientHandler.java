@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -50,6 +51,11 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
       AttributeKey.valueOf(FailoverClientHandler.class, "NEXT_TOKEN");
 
   private final TokenPool pool;
+  /**
+   * The pool's auth header name as Netty's own string type: its case-insensitive hash is
+   * computed once, not for every request as it would be for a {@link String} name.
+   */
+  private final AsciiString authHeader;
   /** Tokens of the requests written and not yet answered, oldest first. */
   private final ArrayDeque<TokenHandle> inFlight = new ArrayDeque<>(2);
   /** The content of a request that was refused is dropped until its last chunk. */
@@ -62,6 +68,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   /** A handler for one channel whose requests go out with tokens of {@code pool}. */
   public FailoverClientHandler(TokenPool pool) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.authHeader = AsciiString.cached(pool.auth().header()); // a pool's auth never changes
   }
 
   /**
@@ -91,7 +98,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
         return;
       }
       dropping = false;
-      request.headers().set(pool.auth().header(), token.authorization());
+      request.headers().set(authHeader, token.authorization());
       inFlight.add(token);
     } else if (dropping && msg instanceof HttpContent) {
       dropping = !(msg instanceof LastHttpContent);
