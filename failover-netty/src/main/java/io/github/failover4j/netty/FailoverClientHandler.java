@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -114,10 +116,11 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ResponseJudged judged = null;
-    if (msg instanceof HttpResponse response && !informational(response.status().code())) {
+    if (!bodyChunk(msg) && msg instanceof HttpResponse response
+        && !informational(response.status().code())) {
       judged = head(response);
     }
-    if (msg instanceof HttpContent content && capture != null) {
+    if (capture != null && msg instanceof HttpContent content) {
       capture.add(content.content());
       if (capture.full() || msg instanceof LastHttpContent) {
         judged = judge();
@@ -127,6 +130,20 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
     if (judged != null) {
       ctx.fireUserEventTriggered(judged);
     }
+  }
+
+  /**
+   * Whether {@code msg} is one of the body chunks Netty's HTTP decoder emits, told by its exact
+   * class. Most messages of a streamed response are such chunks, and on JDKs before 23 an
+   * {@code instanceof} test against an interface the class does not implement first (here
+   * {@link HttpResponse}, then {@link HttpContent}, then Netty's own {@code ReferenceCounted})
+   * misses the JVM's one-entry cache and scans the class's interfaces each time (JDK-8180450);
+   * a class comparison costs nothing. Any other class takes the {@code instanceof} path.
+   */
+  private static boolean bodyChunk(Object msg) {
+    Class<?> c = msg.getClass();
+    return c == DefaultHttpContent.class || c == DefaultLastHttpContent.class
+        || msg == LastHttpContent.EMPTY_LAST_CONTENT;
   }
 
   /** 1xx responses other than 101 precede the real response; they say nothing of the token. */
