@@ -73,10 +73,11 @@ final class Attempt<T> implements BodyHandler<T> {
       return next == null ? handOver(info) : drop(info, next);
     }
     int cap = exchange.pool.maxBodyBytes();
+    long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
     if (exchange.mayRetryFailure(view.status()) && !isStream(info.headers())) {
-      return new HoldingSubscriber<>(this, info, view, cap);
+      return new HoldingSubscriber<>(this, info, view, cap, length);
     }
-    return new TeeSubscriber<>(this, view, handOver(info), cap);
+    return new TeeSubscriber<>(this, view, handOver(info), cap, length);
   }
 
   /**

@@ -47,11 +47,11 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   /** Drain-loop state: whether the caller got its terminal signal. */
   private boolean terminated;
 
-  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, int cap) {
+  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, int cap, long length) {
     this.attempt = attempt;
     this.info = info;
     this.view = view;
-    this.prefix = new Prefix(cap);
+    this.prefix = new Prefix(cap, length);
   }
 
   @Override

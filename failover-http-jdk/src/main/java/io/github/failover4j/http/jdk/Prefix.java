@@ -13,11 +13,24 @@ final class Prefix {
   private static final int FIRST_SIZE = 1024;
 
   private final int cap;
+  /** The size of the first array: the body's announced length when it fits the cap. */
+  private final int firstSize;
   private byte[] bytes = new byte[0];
   private int size;
 
+  /** A prefix of a body of unknown length. */
   Prefix(int cap) {
+    this(cap, -1);
+  }
+
+  /**
+   * @param cap the most bytes to keep
+   * @param length the body's {@code Content-Length}, or -1 when unknown; a body of known length
+   *     within the cap is captured into one array of exactly that size, and judged on it
+   */
+  Prefix(int cap, long length) {
     this.cap = cap;
+    this.firstSize = length > 0 && length <= cap ? (int) length : FIRST_SIZE;
   }
 
   /** Copies what still fits from {@code buffers}; returns whether the cap is now reached. */
@@ -39,14 +52,19 @@ final class Prefix {
     return size >= cap;
   }
 
-  /** The bytes captured so far, at most {@code max} of them; a copy. */
+  /**
+   * The bytes captured so far, at most {@code max} of them: the capture's own array when it
+   * holds exactly that many, else a copy. Read it, do not change it; the subscribers add
+   * nothing once the response is judged.
+   */
   byte[] bytes(int max) {
-    return Arrays.copyOf(bytes, Math.min(size, Math.max(0, max)));
+    int n = Math.min(size, Math.max(0, max));
+    return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
   }
 
   private void ensure(int needed) {
     if (needed > bytes.length) {
-      int grown = Math.max(needed, Math.max(FIRST_SIZE, bytes.length * 2));
+      int grown = Math.max(needed, Math.max(firstSize, bytes.length * 2));
       bytes = Arrays.copyOf(bytes, Math.min(grown, cap));
     }
   }

@@ -21,11 +21,11 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   /** Set once, under this object's monitor; read without it once set. */
   private volatile boolean judged;
 
-  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, int cap) {
+  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, int cap, long length) {
     this.attempt = attempt;
     this.view = view;
     this.caller = caller;
-    this.prefix = new Prefix(cap);
+    this.prefix = new Prefix(cap, length);
   }
 
   @Override
