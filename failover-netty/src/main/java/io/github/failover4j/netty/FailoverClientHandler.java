@@ -4,6 +4,7 @@ import io.github.failover4j.core.NoHealthyTokenException;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.Verdict;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -120,10 +121,14 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
         && !informational(response.status().code())) {
       judged = head(response);
     }
-    if (capture != null && msg instanceof HttpContent content) {
-      capture.add(content.content());
-      if (capture.full() || msg instanceof LastHttpContent) {
-        judged = judge();
+    if (capture != null) { // the decoder's chunk classes first, as in bodyChunk
+      Class<?> c = msg.getClass();
+      if (c == DefaultHttpContent.class) {
+        judged = captured(((DefaultHttpContent) msg).content(), false);
+      } else if (c == DefaultLastHttpContent.class) {
+        judged = captured(((DefaultLastHttpContent) msg).content(), true);
+      } else if (msg instanceof HttpContent content) {
+        judged = captured(content.content(), msg instanceof LastHttpContent);
       }
     }
     ctx.fireChannelRead(msg);
@@ -144,6 +149,12 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
     Class<?> c = msg.getClass();
     return c == DefaultHttpContent.class || c == DefaultLastHttpContent.class
         || msg == LastHttpContent.EMPTY_LAST_CONTENT;
+  }
+
+  /** Adds a chunk to the capture; judges when it is full or the body ended. */
+  private ResponseJudged captured(ByteBuf content, boolean last) {
+    capture.add(content);
+    return capture.full() || last ? judge() : null;
   }
 
   /** 1xx responses other than 101 precede the real response; they say nothing of the token. */
