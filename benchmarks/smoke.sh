@@ -2,7 +2,11 @@
 # CI smoke test: proves every benchmark still runs, not how fast. One fork, no warm-up, one
 # 100 ms iteration each, parameters trimmed to one value where that keeps the code paths
 # (failureRate 0.01 exercises ejection and restore in every lane), and the GC profiler on,
-# since the published numbers use it. Exits non-zero if JMH reports any failure.
+# since the published numbers use it. The adapter benchmarks keep every parameter: each of
+# their values takes another path through the adapter (JdkClientBenchmark's diagnostic
+# executor=direct is not a default and is not run). Their setups and teardowns check that
+# every response came through whole and was recorded as a success, and that no Netty buffer
+# leaked. Exits non-zero if JMH reports any failure.
 #
 # Usage: benchmarks/smoke.sh [extra JMH options]   (build first: ./mvnw -B -pl benchmarks -am package)
 set -euo pipefail

@@ -4,14 +4,18 @@ import io.github.failover4j.core.NoHealthyTokenException;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.Verdict;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -50,6 +54,11 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
       AttributeKey.valueOf(FailoverClientHandler.class, "NEXT_TOKEN");
 
   private final TokenPool pool;
+  /**
+   * The pool's auth header name as Netty's own string type: its case-insensitive hash is
+   * computed once, not for every request as it would be for a {@link String} name.
+   */
+  private final AsciiString authHeader;
   /** Tokens of the requests written and not yet answered, oldest first. */
   private final ArrayDeque<TokenHandle> inFlight = new ArrayDeque<>(2);
   /** The content of a request that was refused is dropped until its last chunk. */
@@ -62,6 +71,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   /** A handler for one channel whose requests go out with tokens of {@code pool}. */
   public FailoverClientHandler(TokenPool pool) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.authHeader = AsciiString.cached(pool.auth().header()); // a pool's auth never changes
   }
 
   /**
@@ -91,7 +101,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
         return;
       }
       dropping = false;
-      request.headers().set(pool.auth().header(), token.authorization());
+      request.headers().set(authHeader, token.authorization());
       inFlight.add(token);
     } else if (dropping && msg instanceof HttpContent) {
       dropping = !(msg instanceof LastHttpContent);
@@ -107,19 +117,44 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ResponseJudged judged = null;
-    if (msg instanceof HttpResponse response && !informational(response.status().code())) {
+    if (!bodyChunk(msg) && msg instanceof HttpResponse response
+        && !informational(response.status().code())) {
       judged = head(response);
     }
-    if (msg instanceof HttpContent content && capture != null) {
-      capture.add(content.content());
-      if (capture.full() || msg instanceof LastHttpContent) {
-        judged = judge();
+    if (capture != null) { // the decoder's chunk classes first, as in bodyChunk
+      Class<?> c = msg.getClass();
+      if (c == DefaultHttpContent.class) {
+        judged = captured(((DefaultHttpContent) msg).content(), false);
+      } else if (c == DefaultLastHttpContent.class) {
+        judged = captured(((DefaultLastHttpContent) msg).content(), true);
+      } else if (msg instanceof HttpContent content) {
+        judged = captured(content.content(), msg instanceof LastHttpContent);
       }
     }
     ctx.fireChannelRead(msg);
     if (judged != null) {
       ctx.fireUserEventTriggered(judged);
     }
+  }
+
+  /**
+   * Whether {@code msg} is one of the body chunks Netty's HTTP decoder emits, told by its exact
+   * class. Most messages of a streamed response are such chunks, and on JDKs before 23 an
+   * {@code instanceof} test against an interface the class does not implement first (here
+   * {@link HttpResponse}, then {@link HttpContent}, then Netty's own {@code ReferenceCounted})
+   * misses the JVM's one-entry cache and scans the class's interfaces each time (JDK-8180450);
+   * a class comparison costs nothing. Any other class takes the {@code instanceof} path.
+   */
+  private static boolean bodyChunk(Object msg) {
+    Class<?> c = msg.getClass();
+    return c == DefaultHttpContent.class || c == DefaultLastHttpContent.class
+        || msg == LastHttpContent.EMPTY_LAST_CONTENT;
+  }
+
+  /** Adds a chunk to the capture; judges when it is full or the body ended. */
+  private ResponseJudged captured(ByteBuf content, boolean last) {
+    capture.add(content);
+    return capture.full() || last ? judge() : null;
   }
 
   /** 1xx responses other than 101 precede the real response; they say nothing of the token. */
