@@ -69,7 +69,7 @@ public final class RetryPlan {
         && attempts < tried.length
         && (policy.retryOnStatus().isEmpty() || policy.retryOnStatus().contains(status))
         && pool.ticker().nanoTime() - deadline < 0
-        && untried() != null;
+        && untried(0) != null; // a look-ahead: it must not move the round-robin cursor
   }
 
   /**
@@ -80,18 +80,18 @@ public final class RetryPlan {
     if (policy == null || attempts >= tried.length || pool.ticker().nanoTime() - deadline >= 0) {
       return null;
     }
-    TokenHandle h = untried();
+    TokenHandle[] healthy = pool.healthyHandles();
+    TokenHandle h = untried(healthy.length == 0 ? 0 : pool.nextCursor(healthy.length));
     if (h != null) {
       tried[attempts++] = h.slot;
     }
     return h;
   }
 
-  /** The next healthy token, in round-robin order, that this request has not tried. */
-  private TokenHandle untried() {
+  /** The first healthy token from position {@code start} on that this request has not tried. */
+  private TokenHandle untried(int start) {
     TokenHandle[] healthy = pool.healthyHandles();
     int n = healthy.length;
-    int start = n == 0 ? 0 : pool.nextCursor(n);
     for (int i = 0; i < n; i++) {
       TokenHandle h = healthy[(start + i) % n];
       if (!wasTried(h.slot)) {

@@ -51,6 +51,21 @@ class RetryPlanTest {
   }
 
   @Test
+  void lookingAheadDoesNotSkewRoundRobin() {
+    String d = "sk-test-dddddddddddd4444";
+    PoolFixture f = new PoolFixture(FailoverConfig.builder().failureThreshold(2)
+        .conditions(Condition.status(503)).retry(RetryPolicy.of(2)).build(), A, B, C, d);
+    java.util.Map<String, Integer> firsts = new java.util.HashMap<>();
+    for (int i = 0; i < 400; i++) {
+      RetryPlan plan = RetryPlan.of(f.pool);
+      firsts.merge(plan.first().secret(), 1, Integer::sum);
+      plan.mayRetryFailure(503); // as an adapter asks before reading a body
+    }
+    assertThat(firsts).containsEntry(A, 100).containsEntry(B, 100).containsEntry(C, 100)
+        .containsEntry(d, 100);
+  }
+
+  @Test
   void stopsAfterMaxRetries() {
     PoolFixture f = fixture(RetryPolicy.of(1));
     RetryPlan plan = RetryPlan.of(f.pool);
