@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.Verdict;
 import java.net.http.HttpHeaders;
@@ -73,7 +74,7 @@ final class Attempt<T> implements BodyHandler<T> {
       return next == null ? handOver(info) : drop(info, next);
     }
     // The rules read the decoded body: gzip and deflate are inflated aside, br & co. not read.
-    Prefix prefix = Prefix.of(exchange.pool.maxBodyBytes(), info.headers());
+    BodyCapture prefix = Captures.of(exchange.pool.maxBodyBytes(), info.headers());
     if (exchange.mayRetryFailure(view.status()) && !isStream(info.headers())) {
       return new HoldingSubscriber<>(this, info, view, prefix);
     }

@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
@@ -16,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Holds back the start of a body until the response is judged on its decoded prefix, so that a
  * failure can still be retried on another token before the caller saw anything.
  *
- * <p>While holding, it asks for one chunk at a time and stops once the {@link Prefix} is done or
- * the body ends, so it never holds more than the cap plus one chunk; for a gzip or deflate body
+ * <p>While holding, it asks for one chunk at a time and stops once the {@link BodyCapture} is
+ * done or the body ends, so it never holds more than the cap plus one chunk; for a gzip or deflate body
  * (held as sent, inflated only in the prefix), no more than the prefix's {@linkplain
- * Prefix#inputLimit(int) input limit} plus one chunk. Then either the attempt is retried (the
+ * BodyCapture#inputLimit(int) input limit} plus one chunk. Then either the attempt is retried (the
  * rest of the body is dropped and {@link #getBody()} completes with {@code null}), or the
  * caller's subscriber is created and gets the held chunks first and then the rest of the body,
  * at its own pace: this object becomes its subscription, and every chunk goes through one
@@ -30,7 +31,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   private final Attempt<T> attempt;
   private final ResponseInfo info;
   private final View view;
-  private final Prefix prefix;
+  private final BodyCapture prefix;
   private final CompletableFuture<T> body = new CompletableFuture<>();
   /** Chunks received but not yet given to the caller: the held ones, then the rest. */
   private final Queue<List<ByteBuffer>> queue = new ConcurrentLinkedQueue<>();
@@ -49,7 +50,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   /** Drain-loop state: whether the caller got its terminal signal. */
   private boolean terminated;
 
-  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, Prefix prefix) {
+  HoldingSubscriber(Attempt<T> attempt, ResponseInfo info, View view, BodyCapture prefix) {
     this.attempt = attempt;
     this.info = info;
     this.view = view;
@@ -66,7 +67,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     upstream = subscription;
-    if (prefix.done()) {
+    if (prefix.isDone()) {
       decide();
     } else {
       subscription.request(1);
@@ -80,7 +81,7 @@ final class HoldingSubscriber<T> implements BodySubscriber<T>, Flow.Subscription
       drain();
     } else {
       prefetched.incrementAndGet();
-      if (prefix.add(item)) { // done: judge now, even if the body goes on
+      if (Captures.feed(prefix, item)) { // done: judge now, even if the body goes on
         decide();
       } else {
         upstream.request(1);

@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.spi.ProbeRequest;
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.ResponseView;
@@ -15,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  * Sends the engine's probes with an {@link HttpClient}, asynchronously, bounded by the probe's
  * timeout, reading at most the probe's {@code maxBodyBytes} of an answer, decoded: a gzip or
  * deflate answer is inflated for the health-check conditions, one in another encoding ({@code
- * br}, {@code zstd}) shows them an empty body (see {@link Prefix}). Never throws: a request the
- * JDK refuses to build completes the stage exceptionally, like a transport error.
+ * br}, {@code zstd}) shows them an empty body (see {@link BodyCapture}). Never throws: a
+ * request the JDK refuses to build completes the stage exceptionally, like a transport error.
  */
 final class JdkProber implements ProbeTransport {
   private final HttpClient http;
@@ -30,7 +31,7 @@ final class JdkProber implements ProbeTransport {
     try {
       return http.sendAsync(toHttp(probe),
               info -> new ProbeBody(new View(info.statusCode(), info.headers()),
-                  Prefix.of(probe.maxBodyBytes(), info.headers())))
+                  Captures.of(probe.maxBodyBytes(), info.headers())))
           .thenApply(HttpResponse::body);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.spi.ResponseView;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
@@ -9,18 +10,18 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Reads a probe's response body until its decoded {@link Prefix} is done (the cap, or the end
+ * Reads a probe's response body until its decoded {@link BodyCapture} is done (the cap, or the end
  * of a gzip or deflate stream, or an encoding it cannot decode), then stops reading (cancels) so
  * a long or endless answer costs no more than that; completes with a {@link View} whose body is
  * the decoded prefix. The prefix's inflater is released however the read ends.
  */
 final class ProbeBody implements BodySubscriber<ResponseView> {
   private final View view;
-  private final Prefix prefix;
+  private final BodyCapture prefix;
   private final CompletableFuture<ResponseView> body = new CompletableFuture<>();
   private Flow.Subscription subscription;
 
-  ProbeBody(View view, Prefix prefix) {
+  ProbeBody(View view, BodyCapture prefix) {
     this.view = view;
     this.prefix = prefix;
   }
@@ -33,7 +34,7 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
-    if (prefix.done()) {
+    if (prefix.isDone()) {
       finish(true);
     } else {
       s.request(1);
@@ -42,7 +43,7 @@ final class ProbeBody implements BodySubscriber<ResponseView> {
 
   @Override
   public void onNext(List<ByteBuffer> item) {
-    if (prefix.add(item)) {
+    if (Captures.feed(prefix, item)) {
       finish(true);
     } else {
       subscription.request(1);

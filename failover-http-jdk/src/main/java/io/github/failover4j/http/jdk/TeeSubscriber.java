@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.concurrent.Flow;
 
 /**
  * Hands every chunk to the caller's subscriber as it arrives, copying the decoded prefix aside
- * ({@link Prefix}: inflated when the body is gzip or deflate, while the caller gets the chunks
+ * ({@link BodyCapture}: inflated when the body is gzip or deflate, while the caller gets the chunks
  * as sent), and judges the response once the prefix is done, the body ends, or the caller
  * cancels (then on what it had read, which is all it saw). Buffers nothing but that prefix, so
  * a stream of server-sent events reaches the caller event by event. Demand and cancellation are
@@ -19,11 +20,11 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   private final Attempt<?> attempt;
   private final View view;
   private final BodySubscriber<T> caller;
-  private final Prefix prefix;
+  private final BodyCapture prefix;
   /** Set once, under this object's monitor; read without it once set. */
   private volatile boolean judged;
 
-  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, Prefix prefix) {
+  TeeSubscriber(Attempt<?> attempt, View view, BodySubscriber<T> caller, BodyCapture prefix) {
     this.attempt = attempt;
     this.view = view;
     this.caller = caller;
@@ -37,7 +38,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
-    if (prefix.done()) { // a cap of 0, or an encoding it cannot decode: judged on nothing
+    if (prefix.isDone()) { // a cap of 0, or an encoding it cannot decode: judged on nothing
       judge();
     }
     caller.onSubscribe(new Flow.Subscription() {
@@ -85,7 +86,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
    */
   private void capture(List<ByteBuffer> item) {
     synchronized (this) {
-      if (judged || !prefix.add(item)) {
+      if (judged || !Captures.feed(prefix, item)) {
         return;
       }
       judged = true;

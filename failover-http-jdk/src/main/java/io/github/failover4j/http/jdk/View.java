@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.spi.ResponseView;
 import java.net.http.HttpHeaders;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /**
  * A {@link ResponseView} over the JDK's status and {@link HttpHeaders} (whose lookups are
  * already case-insensitive), plus the body prefix once one was captured. Nothing is copied to
- * build it; the body is empty until {@link #prefix(Prefix)} is called, which is only ever done
+ * build it; the body is empty until {@link #prefix(BodyCapture)} is called, which is only ever done
  * for responses whose rules need the body.
  */
 final class View implements ResponseView {
@@ -15,7 +16,7 @@ final class View implements ResponseView {
 
   private final int status;
   private final HttpHeaders headers;
-  private Prefix prefix;
+  private BodyCapture prefix;
 
   View(int status, HttpHeaders headers) {
     this.status = status;
@@ -23,7 +24,7 @@ final class View implements ResponseView {
   }
 
   /** Attaches the captured body prefix; returns this view. */
-  View prefix(Prefix captured) {
+  View prefix(BodyCapture captured) {
     this.prefix = captured;
     return this;
   }
@@ -45,6 +46,6 @@ final class View implements ResponseView {
 
   @Override
   public byte[] body(int maxBytes) {
-    return prefix == null ? EMPTY : prefix.bytes(maxBytes);
+    return prefix == null ? EMPTY : prefix.prefix(maxBytes);
   }
 }

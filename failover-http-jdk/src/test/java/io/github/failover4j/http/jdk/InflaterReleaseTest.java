@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.BodyCapture;
 import static io.github.failover4j.http.jdk.Fixtures.OK;
 import static io.github.failover4j.http.jdk.Fixtures.state;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,13 +57,13 @@ class InflaterReleaseTest {
     return new View(200, GZIP);
   }
 
-  private static Prefix prefix() {
-    return Prefix.of(64 * 1024, GZIP);
+  private static BodyCapture prefix() {
+    return Captures.of(64 * 1024, GZIP);
   }
 
   @Test
   void theTeeReleasesItOnCancel() {
-    Prefix prefix = prefix();
+    BodyCapture prefix = prefix();
     Caller caller = new Caller();
     Upstream upstream = new Upstream();
     TeeSubscriber<Void> tee = new TeeSubscriber<>(attempt(), view(), caller, prefix);
@@ -78,7 +79,7 @@ class InflaterReleaseTest {
 
   @Test
   void theTeeReleasesItOnError() {
-    Prefix prefix = prefix();
+    BodyCapture prefix = prefix();
     Caller caller = new Caller();
     TeeSubscriber<Void> tee = new TeeSubscriber<>(attempt(), view(), caller, prefix);
     tee.onSubscribe(new Upstream());
@@ -93,7 +94,7 @@ class InflaterReleaseTest {
 
   @Test
   void theTeeReleasesItAtTheEndOfTheBody() {
-    Prefix prefix = prefix();
+    BodyCapture prefix = prefix();
     Caller caller = new Caller();
     TeeSubscriber<Void> tee = new TeeSubscriber<>(attempt(), view(), caller, prefix);
     tee.onSubscribe(new Upstream());
@@ -107,7 +108,7 @@ class InflaterReleaseTest {
 
   @Test
   void theHoldingSubscriberReleasesItOnErrorWhileHolding() {
-    Prefix prefix = prefix();
+    BodyCapture prefix = prefix();
     Upstream upstream = new Upstream();
     HoldingSubscriber<Void> holding =
         new HoldingSubscriber<>(attempt(), info(), view(), prefix);
@@ -123,7 +124,7 @@ class InflaterReleaseTest {
 
   @Test
   void theHoldingSubscriberReleasesItWhenItDecides() {
-    Prefix prefix = prefix();
+    BodyCapture prefix = prefix();
     HoldingSubscriber<Void> holding =
         new HoldingSubscriber<>(attempt(), info(), view(), prefix);
     holding.onSubscribe(new Upstream());
@@ -135,7 +136,7 @@ class InflaterReleaseTest {
 
   @Test
   void theProbeBodyReleasesItOnErrorAndAtTheEnd() {
-    Prefix failing = prefix();
+    BodyCapture failing = prefix();
     ProbeBody broken = new ProbeBody(view(), failing);
     broken.onSubscribe(new Upstream());
     broken.onNext(START);
@@ -143,7 +144,7 @@ class InflaterReleaseTest {
     broken.onError(new IOException("reset"));
     assertThat(failing.holdsInflater()).isFalse();
 
-    Prefix ending = prefix();
+    BodyCapture ending = prefix();
     ProbeBody ended = new ProbeBody(view(), ending);
     ended.onSubscribe(new Upstream());
     ended.onNext(START);
