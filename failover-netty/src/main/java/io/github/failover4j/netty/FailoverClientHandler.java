@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.core.NoHealthyTokenException;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.TokenPool;
@@ -66,7 +67,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   /** The response being judged: its token, its view and its body capture. */
   private TokenHandle judging;
   private HeadersView view;
-  private BodyPrefix capture;
+  private BodyCapture capture;
 
   /** A handler for one channel whose requests go out with tokens of {@code pool}. */
   public FailoverClientHandler(TokenPool pool) {
@@ -153,8 +154,8 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
 
   /** Adds a chunk to the capture; judges when it is full or the body ended. */
   private ResponseJudged captured(ByteBuf content, boolean last) {
-    capture.add(content);
-    return capture.full() || last ? judge() : null;
+    ByteBufFeed.feed(capture, content);
+    return capture.isDone() || last ? judge() : null;
   }
 
   /** 1xx responses other than 101 precede the real response; they say nothing of the token. */
@@ -213,7 +214,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   }
 
   /** The capture of the response being judged, or {@code null}; for tests. */
-  BodyPrefix capturing() {
+  BodyCapture capturing() {
     return capture;
   }
 

@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.spi.ResponseView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,7 +14,7 @@ import java.util.List;
 final class HeadersView implements ResponseView {
   private final int status;
   private final HttpHeaders headers;
-  private BodyPrefix body;
+  private BodyCapture body;
 
   HeadersView(int status, HttpHeaders headers) {
     this.status = status;
@@ -25,8 +26,8 @@ final class HeadersView implements ResponseView {
    * {@code Content-Encoding} line counts: a body coded twice is not decoded, whichever line
    * comes first.
    */
-  BodyPrefix capture(int cap) {
-    body = BodyPrefix.of(cap, headers.getAll(HttpHeaderNames.CONTENT_ENCODING));
+  BodyCapture capture(int cap) {
+    body = BodyCapture.of(headers.getAll(HttpHeaderNames.CONTENT_ENCODING), cap);
     return body;
   }
 
@@ -47,6 +48,6 @@ final class HeadersView implements ResponseView {
 
   @Override
   public byte[] body(int maxBytes) {
-    return body == null ? new byte[0] : body.decoded(maxBytes);
+    return body == null ? new byte[0] : body.prefix(maxBytes);
   }
 }

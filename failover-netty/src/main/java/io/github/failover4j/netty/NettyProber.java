@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.core.BodyCapture;
 import io.github.failover4j.netty.internal.ClientChannels;
 import io.github.failover4j.netty.internal.Endpoint;
 import io.github.failover4j.spi.ProbeRequest;
@@ -131,7 +132,7 @@ public final class NettyProber implements ProbeTransport {
     private final CompletableFuture<ResponseView> result;
     private final int cap;
     private HeadersView view;
-    private BodyPrefix body;
+    private BodyCapture body;
 
     ResponseReader(CompletableFuture<ResponseView> result, int cap) {
       this.result = result;
@@ -151,8 +152,8 @@ public final class NettyProber implements ProbeTransport {
           body = view.capture(cap);
         }
         if (msg instanceof HttpContent c && view != null) {
-          body.add(c.content());
-          if (msg instanceof LastHttpContent || body.full()) {
+          ByteBufFeed.feed(body, c.content());
+          if (msg instanceof LastHttpContent || body.isDone()) {
             release();
             result.complete(view);
           }
@@ -189,7 +190,7 @@ public final class NettyProber implements ProbeTransport {
     }
 
     /** The body capture, or {@code null} before the head; for tests. */
-    BodyPrefix body() {
+    BodyCapture body() {
       return body;
     }
   }

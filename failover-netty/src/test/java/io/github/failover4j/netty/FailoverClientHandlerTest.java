@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.core.BodyCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.failover4j.core.Condition;
@@ -285,7 +286,7 @@ class FailoverClientHandlerTest {
     }
     assertThat(judged).as("judged before the body ended").singleElement()
         .satisfies(j -> assertThat(j.verdict().outcome()).isEqualTo(Outcome.SUCCESS));
-    assertThat(fed).isLessThanOrEqualTo(BodyPrefix.inputLimit(16) + 1000);
+    assertThat(fed).isLessThanOrEqualTo(BodyCapture.inputLimit(16) + 1000);
     ch.finishAndReleaseAll();
   }
 
@@ -306,7 +307,7 @@ class FailoverClientHandlerTest {
       ch.writeInbound(new DefaultHttpContent(chunk));
     }
     assertThat(judged).as("judged before the body ended").hasSize(1);
-    assertThat(fed).isLessThanOrEqualTo(BodyPrefix.inputLimit(16) + 1000);
+    assertThat(fed).isLessThanOrEqualTo(BodyCapture.inputLimit(16) + 1000);
     ch.finishAndReleaseAll();
   }
 
@@ -323,7 +324,7 @@ class FailoverClientHandlerTest {
     ch.writeInbound(response(429, "gzip"));
     byte[] gz = Compressed.gzip("No quota available. ".repeat(40));
     ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(gz, 0, gz.length / 2)));
-    BodyPrefix capture = ch.pipeline().get(FailoverClientHandler.class).capturing();
+    BodyCapture capture = ch.pipeline().get(FailoverClientHandler.class).capturing();
     assertThat(capture.holdsInflater()).isTrue();
     assertThat(judged).isEmpty();
 
