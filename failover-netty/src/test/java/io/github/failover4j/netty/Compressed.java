@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -36,43 +34,6 @@ final class Compressed {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
-  }
-
-  /** {@code deflate} as RFC 9110 means it: zlib-wrapped. */
-  static byte[] zlib(String text) {
-    return deflate(utf8(text), false);
-  }
-
-  /** {@code deflate} as some servers send it: raw, without the zlib wrapper. */
-  static byte[] rawDeflate(String text) {
-    return deflate(utf8(text), true);
-  }
-
-  private static byte[] deflate(byte[] data, boolean raw) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(6, raw))) {
-      d.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** A gzip member whose header carries every optional field: extra, name, comment, CRC. */
-  static byte[] gzipWithAllHeaderFields(String text) {
-    byte[] data = utf8(text);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, (byte) 255});
-    out.writeBytes(new byte[] {5, 0, 'a', 'b', 2, 0, 'x'}); // XLEN 5, one subfield
-    out.writeBytes(utf8("quota.txt\0"));
-    out.writeBytes(utf8("a comment\0"));
-    out.writeBytes(new byte[] {0x12, 0x34}); // header CRC, not checked
-    out.writeBytes(deflate(data, true));
-    CRC32 crc = new CRC32();
-    crc.update(data);
-    out.writeBytes(le32(crc.getValue()));
-    out.writeBytes(le32(data.length));
     return out.toByteArray();
   }
 
@@ -151,7 +112,4 @@ final class Compressed {
     return chunks;
   }
 
-  private static byte[] le32(long v) {
-    return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
-  }
 }

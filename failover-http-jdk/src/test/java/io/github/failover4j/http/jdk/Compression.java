@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
@@ -56,26 +55,6 @@ final class Compression {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
-  }
-
-  /**
-   * A gzip member whose header carries every optional field: extra field, file name, comment
-   * and header CRC.
-   */
-  static byte[] gzipWithAllHeaderFields(String text) {
-    byte[] data = utf8(text);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, (byte) 255});
-    out.writeBytes(new byte[] {5, 0, 'a', 'b', 2, 0, 'x'}); // XLEN 5, one subfield
-    out.writeBytes(utf8("quota.txt\0"));
-    out.writeBytes(utf8("a comment\0"));
-    out.writeBytes(new byte[] {0x12, 0x34}); // header CRC, not checked
-    out.writeBytes(deflate(data, true));
-    CRC32 crc = new CRC32();
-    crc.update(data);
-    out.writeBytes(le32(crc.getValue()));
-    out.writeBytes(le32(data.length));
     return out.toByteArray();
   }
 
@@ -145,7 +124,4 @@ final class Compression {
     return chunks;
   }
 
-  private static byte[] le32(long v) {
-    return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
-  }
 }
