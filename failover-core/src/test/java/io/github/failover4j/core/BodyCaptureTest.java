@@ -1,8 +1,10 @@
 package io.github.failover4j.core;
 
-import static io.github.failover4j.core.Compressed.chunks;
-import static io.github.failover4j.core.Compressed.gzip;
-import static io.github.failover4j.core.Compressed.utf8;
+import io.github.failover4j.fixtures.Compressed;
+
+import static io.github.failover4j.fixtures.Compressed.chunks;
+import static io.github.failover4j.fixtures.Compressed.gzip;
+import static io.github.failover4j.fixtures.Compressed.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,7 @@
 package io.github.failover4j.netty;
 
-import static io.github.failover4j.netty.Compressed.gzip;
+import io.github.failover4j.fixtures.Compressed;
+import static io.github.failover4j.fixtures.Compressed.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.failover4j.core.BodyCapture;

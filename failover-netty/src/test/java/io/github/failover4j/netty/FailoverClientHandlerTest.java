@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.fixtures.Compressed;
 import io.github.failover4j.core.BodyCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -220,7 +221,7 @@ class FailoverClientHandlerTest {
     EmbeddedChannel ch = channel(pool);
     ch.writeOutbound(request());
     ch.writeInbound(response(429, encodings));
-    List<ByteBuf> chunks = Compressed.chunks(body, size);
+    List<ByteBuf> chunks = ByteBufChunks.of(body, size);
     for (int i = 0; i < chunks.size(); i++) {
       ch.writeInbound(i == chunks.size() - 1
           ? new DefaultLastHttpContent(chunks.get(i)) : new DefaultHttpContent(chunks.get(i)));
@@ -276,7 +277,7 @@ class FailoverClientHandlerTest {
     ch.writeOutbound(request());
     ch.writeInbound(response(429, "gzip"));
     long fed = 0;
-    for (ByteBuf chunk : Compressed.chunks(Compressed.gzipOfNothing(20_000), 1000)) {
+    for (ByteBuf chunk : ByteBufChunks.of(Compressed.gzipOfNothing(20_000), 1000)) {
       if (!judged.isEmpty()) {
         chunk.release();
         continue;
@@ -298,7 +299,7 @@ class FailoverClientHandlerTest {
     ch.writeOutbound(request());
     ch.writeInbound(response(429, "gzip"));
     long fed = 0;
-    for (ByteBuf chunk : Compressed.chunks(Compressed.gzipEndlessName(100_000), 1000)) {
+    for (ByteBuf chunk : ByteBufChunks.of(Compressed.gzipEndlessName(100_000), 1000)) {
       if (!judged.isEmpty()) {
         chunk.release();
         continue;

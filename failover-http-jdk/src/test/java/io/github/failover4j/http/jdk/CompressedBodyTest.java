@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.fixtures.Compressed;
 import static io.github.failover4j.http.jdk.Fixtures.OK;
 import static io.github.failover4j.http.jdk.Fixtures.QUOTA;
 import static io.github.failover4j.http.jdk.Fixtures.STREAM;
@@ -66,10 +67,10 @@ class CompressedBodyTest {
 
   static Stream<Arguments> encodings() {
     return Stream.of(
-        Arguments.of("gzip", Compression.gzip(NO_QUOTA)),
-        Arguments.of("x-gzip", Compression.gzip(NO_QUOTA)),
-        Arguments.of("deflate", Compression.zlib(NO_QUOTA)),
-        Arguments.of("deflate", Compression.rawDeflate(NO_QUOTA)));
+        Arguments.of("gzip", Compressed.gzip(NO_QUOTA)),
+        Arguments.of("x-gzip", Compressed.gzip(NO_QUOTA)),
+        Arguments.of("deflate", Compressed.zlib(NO_QUOTA)),
+        Arguments.of("deflate", Compressed.rawDeflate(NO_QUOTA)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -106,13 +107,13 @@ class CompressedBodyTest {
   @Test
   void aHeldCompressedBodyReachesTheCallerAsSent() throws Exception {
     String text = randomText(300_000);
-    byte[] gz = Compression.gzip(text);
+    byte[] gz = Compressed.gzip(text);
     provider.on(OK, FakeProvider.encoded(200, gz, "gzip"));
     TokenPool pool = pool(quotaRules().maxBodyBytes(4096).retry(RetryPolicy.of(1)).build(),
         OK, QUOTA);
     HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
     assertThat(r.body()).isEqualTo(gz);
-    assertThat(Compression.gunzip(r.body())).isEqualTo(text);
+    assertThat(Compressed.gunzip(r.body())).isEqualTo(text);
     assertThat(state(pool, OK).requests()).isEqualTo(1);
     assertThat(state(pool, OK).failures()).isZero();
   }
@@ -177,8 +178,8 @@ class CompressedBodyTest {
 
   static Stream<Arguments> corrupt() {
     return Stream.of(
-        Arguments.of("an invalid deflate block", Compression.gzipCorrupt("No quota available")),
-        Arguments.of("plain text labelled gzip", Compression.utf8("No quota available")),
+        Arguments.of("an invalid deflate block", Compressed.gzipCorrupt("No quota available")),
+        Arguments.of("plain text labelled gzip", Compressed.utf8("No quota available")),
         Arguments.of("a truncated header", new byte[] {0x1f, (byte) 0x8b, 8}));
   }
 
@@ -196,7 +197,7 @@ class CompressedBodyTest {
 
   @Test
   void aCorruptBodyIsJudgedOnWhatDecodedBeforeTheBreak() throws Exception {
-    byte[] body = Compression.gzipCorruptAfter(NO_QUOTA);
+    byte[] body = Compressed.gzipCorruptAfter(NO_QUOTA);
     provider.on(QUOTA, FakeProvider.encoded(429, body, "gzip"));
     TokenPool pool = pool(quotaRules().build(), QUOTA);
     HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
@@ -208,7 +209,7 @@ class CompressedBodyTest {
   @ValueSource(strings = {"br", "zstd", "gzip, br"})
   void aBodyInAnEncodingItCannotDecodeIsNotJudgedByItsBody(String encoding) throws Exception {
     // not really brotli: were the bytes read as they are, the rule would match
-    byte[] body = Compression.utf8(NO_QUOTA);
+    byte[] body = Compressed.utf8(NO_QUOTA);
     provider.on(QUOTA, FakeProvider.encoded(429, body, encoding));
     // a retry is possible, so the body would be held back: it is judged at once instead
     TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), QUOTA, OK);

@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.fixtures.Compressed;
 import static io.github.failover4j.http.jdk.Fixtures.HEALING;
 import static io.github.failover4j.http.jdk.Fixtures.SLOW;
 import static io.github.failover4j.http.jdk.Fixtures.chat;
@@ -130,8 +131,8 @@ class HealthCheckTest {
     eject(pool, HEALING);
     // the compressed bytes never hold "我是": only the inflated answer can pass
     provider.on(HEALING, FakeProvider.sequence(
-        FakeProvider.encoded(200, Compression.gzip("{\"content\":\"nobody here\"}"), "gzip"),
-        FakeProvider.encoded(200, Compression.gzip(FakeProvider.OK_BODY), "gzip")));
+        FakeProvider.encoded(200, Compressed.gzip("{\"content\":\"nobody here\"}"), "gzip"),
+        FakeProvider.encoded(200, Compressed.gzip(FakeProvider.OK_BODY), "gzip")));
 
     assertThat(probe().kind()).isEqualTo(Kind.PROBE_FAILED);
     clock.awaitProbeScheduled();

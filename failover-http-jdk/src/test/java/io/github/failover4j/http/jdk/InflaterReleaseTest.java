@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.fixtures.Compressed;
 import io.github.failover4j.core.BodyCapture;
 import static io.github.failover4j.http.jdk.Fixtures.OK;
 import static io.github.failover4j.http.jdk.Fixtures.state;
@@ -40,7 +41,7 @@ class InflaterReleaseTest {
   private static final List<ByteBuffer> START = start();
 
   private static List<ByteBuffer> start() {
-    byte[] gz = Compression.gzip(TEXT);
+    byte[] gz = Compressed.gzip(TEXT);
     return List.of(ByteBuffer.wrap(gz, 0, gz.length - 12).slice().asReadOnlyBuffer());
   }
 

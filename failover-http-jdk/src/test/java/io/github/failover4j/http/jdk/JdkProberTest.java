@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.fixtures.Compressed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.failover4j.spi.ProbeRequest;
@@ -76,7 +77,7 @@ class JdkProberTest {
 
   @Test
   void aGzipAnswerIsInflatedForTheConditions() throws Exception {
-    provider.on(TOKEN, FakeProvider.encoded(200, Compression.gzip("我是 here"), "gzip"));
+    provider.on(TOKEN, FakeProvider.encoded(200, Compressed.gzip("我是 here"), "gzip"));
     ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
     assertThat(view.header("Content-Encoding")).isEqualTo("gzip");
     assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo("我是 here");
@@ -84,7 +85,7 @@ class JdkProberTest {
 
   @Test
   void aDeflateAnswerIsInflatedForTheConditions() throws Exception {
-    provider.on(TOKEN, FakeProvider.encoded(200, Compression.zlib("我是 here"), "deflate"));
+    provider.on(TOKEN, FakeProvider.encoded(200, Compressed.zlib("我是 here"), "deflate"));
     ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
     assertThat(new String(view.body(1 << 20), StandardCharsets.UTF_8)).isEqualTo("我是 here");
   }
@@ -108,7 +109,7 @@ class JdkProberTest {
 
   @Test
   void aCorruptGzipAnswerShowsWhatDecodedAndNoError() throws Exception {
-    provider.on(TOKEN, FakeProvider.encoded(200, Compression.gzipCorrupt("我是 here"), "gzip"));
+    provider.on(TOKEN, FakeProvider.encoded(200, Compressed.gzipCorrupt("我是 here"), "gzip"));
     ResponseView view = prober.send(probe(provider.uri(), TOKEN)).toCompletableFuture().get();
     assertThat(view.body(1 << 20)).isEmpty();
   }
