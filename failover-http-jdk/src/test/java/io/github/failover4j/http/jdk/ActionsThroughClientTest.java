@@ -10,7 +10,6 @@ import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSnapshot;
-import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.core.TokenState;
 import io.github.failover4j.core.testing.ManualClock;
 import java.io.IOException;
@@ -45,12 +44,6 @@ class ActionsThroughClientTest {
     provider.close();
   }
 
-  private TokenSnapshot token(TokenPool pool, String secret) {
-    String fp = TokenSpec.of(secret).fingerprint();
-    return pool.snapshot().stream().filter(s -> s.fingerprint().equals(fp)).findFirst()
-        .orElseThrow();
-  }
-
   @Test
   void aRateLimitCoolsTheTokenDownForTheResetTheProviderGaveAndIsRetried() throws Exception {
     TokenPool pool = TokenPool.builder("test").tokens(LIMITED, OK).upstream(provider.uri())
@@ -58,19 +51,18 @@ class ActionsThroughClientTest {
             .conditions(Condition.status(429).withAction(Action.COOLDOWN))
             .retry(RetryPolicy.of(1)).build())
         .scheduler(clock).ticker(clock).build();
-    FailoverHttpClient client = FailoverHttpClient.builder().pool(pool)
-        .httpClient(Fixtures.http()).build();
+    FailoverHttpClient client = Fixtures.client(pool);
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200); // the 429 was retried on the other token
     }
-    TokenSnapshot cooling = token(pool, LIMITED);
+    TokenSnapshot cooling = Fixtures.state(pool, LIMITED);
     assertThat(cooling.state()).isEqualTo(TokenState.EJECTED);
     assertThat(cooling.ejectedBy()).isEqualTo(Action.COOLDOWN);
     assertThat(cooling.cooldownLeft()).isEqualTo(Duration.ofMinutes(6));
     assertThat(provider.calls(LIMITED)).hasSize(1); // out at once, not after three
     clock.advance(Duration.ofMinutes(6));
-    assertThat(token(pool, LIMITED).state()).isEqualTo(TokenState.HEALTHY);
+    assertThat(Fixtures.state(pool, LIMITED).state()).isEqualTo(TokenState.HEALTHY);
   }
 
   @Test
@@ -81,8 +73,7 @@ class ActionsThroughClientTest {
                 Condition.status(429, 500, 503))
             .retry(RetryPolicy.of(1)).build())
         .build();
-    FailoverHttpClient client = FailoverHttpClient.builder().pool(pool)
-        .httpClient(Fixtures.http()).build();
+    FailoverHttpClient client = Fixtures.client(pool);
     int badRequests = 0;
     for (int i = 0; i < 6; i++) {
       if (client.send(chat(provider.uri()), BodyHandlers.ofString()).statusCode() == 400) {
@@ -90,8 +81,8 @@ class ActionsThroughClientTest {
       }
     }
     assertThat(badRequests).isEqualTo(3); // returned as is, never retried on the other token
-    assertThat(token(pool, BAD_REQUEST).state()).isEqualTo(TokenState.HEALTHY);
-    assertThat(token(pool, BAD_REQUEST).failures()).isZero();
+    assertThat(Fixtures.state(pool, BAD_REQUEST).state()).isEqualTo(TokenState.HEALTHY);
+    assertThat(Fixtures.state(pool, BAD_REQUEST).failures()).isZero();
     assertThat(provider.calls(OK)).hasSize(3);
   }
 }

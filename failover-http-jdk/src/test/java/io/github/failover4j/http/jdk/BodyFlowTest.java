@@ -49,12 +49,7 @@ class BodyFlowTest {
   }
 
   private TokenPool pool(FailoverConfig config, String... tokens) {
-    return TokenPool.builder("test").tokens(tokens).config(config).upstream(provider.uri())
-        .build();
-  }
-
-  private static FailoverHttpClient client(TokenPool pool) {
-    return FailoverHttpClient.builder().pool(pool).httpClient(Fixtures.http()).build();
+    return Fixtures.pool(provider, config, tokens);
   }
 
   /** Rules that read every body, so every response goes through the body path. */
@@ -70,7 +65,7 @@ class BodyFlowTest {
     provider.on(STREAM, sse);
     TokenPool pool = pool(bodyRules().retry(retry ? RetryPolicy.of(1) : null).build(), STREAM);
 
-    HttpResponse<Stream<String>> r = client(pool).send(chat(provider.uri()),
+    HttpResponse<Stream<String>> r = Fixtures.client(pool).send(chat(provider.uri()),
         BodyHandlers.ofLines());
     Iterator<String> lines = r.body().iterator();
     assertThat(lines.next()).isEqualTo("data: one");
@@ -93,7 +88,7 @@ class BodyFlowTest {
     provider.on(STREAM, sse);
     sse.releaseLast();
     TokenPool pool = pool(bodyRules().retry(RetryPolicy.of(1)).build(), STREAM, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(STREAM).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       if (r.body().contains("data:")) {
@@ -110,7 +105,7 @@ class BodyFlowTest {
     String big = randomText(200_000);
     provider.on(OK, FakeProvider.ok(big + "No quota available"));
     TokenPool pool = pool(bodyRules().maxBodyBytes(1024).build(), OK);
-    HttpResponse<String> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
+    HttpResponse<String> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo(big + "No quota available");
     assertThat(state(pool, OK).failures()).as("the match lies past the cap").isZero();
     assertThat(state(pool, OK).requests()).isEqualTo(1);
@@ -122,7 +117,7 @@ class BodyFlowTest {
     String big = randomText(200_000);
     provider.on(OK, FakeProvider.ok(big));
     TokenPool pool = pool(bodyRules().maxBodyBytes(cap).retry(RetryPolicy.of(1)).build(), OK);
-    HttpResponse<String> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
+    HttpResponse<String> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo(big);
     assertThat(state(pool, OK).requests()).isEqualTo(1);
   }
@@ -132,7 +127,7 @@ class BodyFlowTest {
     String big = randomText(500_000);
     provider.on(OK, FakeProvider.ok(big));
     TokenPool pool = pool(bodyRules().maxBodyBytes(4096).retry(RetryPolicy.of(1)).build(), OK);
-    HttpResponse<InputStream> r = client(pool)
+    HttpResponse<InputStream> r = Fixtures.client(pool)
         .sendAsync(chat(provider.uri()), BodyHandlers.ofInputStream()).join();
     try (InputStream in = r.body()) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(big);
@@ -144,7 +139,7 @@ class BodyFlowTest {
     String big = randomText(500_000);
     provider.on(OK, FakeProvider.ok(big));
     TokenPool pool = pool(bodyRules().maxBodyBytes(4096).retry(RetryPolicy.of(1)).build(), OK);
-    HttpResponse<InputStream> r = client(pool)
+    HttpResponse<InputStream> r = Fixtures.client(pool)
         .send(chat(provider.uri()), BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
       byte[] first = in.readNBytes(10);
@@ -157,7 +152,7 @@ class BodyFlowTest {
   void aBodyFailureFoundInTheHeldPrefixIsRetried() throws Exception {
     provider.on(QUOTA, FakeProvider.ok("{\"error\":\"No quota available\"}"));
     TokenPool pool = pool(bodyRules().retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo(FakeProvider.OK_BODY);

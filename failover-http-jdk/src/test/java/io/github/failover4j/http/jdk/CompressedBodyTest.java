@@ -52,12 +52,7 @@ class CompressedBodyTest {
   }
 
   private TokenPool pool(FailoverConfig config, String... tokens) {
-    return TokenPool.builder("test").tokens(tokens).config(config).upstream(provider.uri())
-        .build();
-  }
-
-  private static FailoverHttpClient client(TokenPool pool) {
-    return FailoverHttpClient.builder().pool(pool).httpClient(Fixtures.http()).build();
+    return Fixtures.pool(provider, config, tokens);
   }
 
   private static FailoverConfig.Builder quotaRules() {
@@ -80,7 +75,7 @@ class CompressedBodyTest {
     provider.on(QUOTA, FakeProvider.encoded(429, body, encoding));
     TokenPool pool = pool(quotaRules().build(), QUOTA);
 
-    HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
 
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("Content-Encoding")).contains(encoding);
@@ -96,7 +91,7 @@ class CompressedBodyTest {
       throws Exception {
     provider.on(QUOTA, FakeProvider.encoded(429, body, encoding));
     TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo(FakeProvider.OK_BODY);
@@ -111,7 +106,7 @@ class CompressedBodyTest {
     provider.on(OK, FakeProvider.encoded(200, gz, "gzip"));
     TokenPool pool = pool(quotaRules().maxBodyBytes(4096).retry(RetryPolicy.of(1)).build(),
         OK, QUOTA);
-    HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
     assertThat(r.body()).isEqualTo(gz);
     assertThat(Compressed.gunzip(r.body())).isEqualTo(text);
     assertThat(state(pool, OK).requests()).isEqualTo(1);
@@ -127,7 +122,7 @@ class CompressedBodyTest {
         .conditions(Condition.body("No quota available"))
         .retry(retry ? RetryPolicy.of(1) : null).build(), STREAM);
 
-    HttpResponse<InputStream> r = client(pool).send(chat(provider.uri()),
+    HttpResponse<InputStream> r = Fixtures.client(pool).send(chat(provider.uri()),
         BodyHandlers.ofInputStream());
     assertThat(r.headers().firstValue("Content-Encoding")).contains("gzip");
     Recording raw = new Recording(r.body());
@@ -157,7 +152,7 @@ class CompressedBodyTest {
     // zeros from the start to the end of the prefix: the rule sees the inflated cap
     TokenPool pool = pool(FailoverConfig.builder().conditions(Condition.body("^\\x00+$"))
         .build(), BOMB);
-    HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
     assertThat(r.body()).isEqualTo(bomb);
     assertThat(state(pool, BOMB).requests()).isEqualTo(1);
     assertThat(state(pool, BOMB).failures()).isEqualTo(1);
@@ -168,7 +163,7 @@ class CompressedBodyTest {
     provider.on(BOMB, FakeProvider.encoded(200, Compression.bomb(), "gzip"));
     TokenPool pool = pool(FailoverConfig.builder().failureThreshold(3)
         .conditions(Condition.body("^\\x00+$")).retry(RetryPolicy.of(1)).build(), BOMB, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(BOMB).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo(FakeProvider.OK_BODY);
@@ -188,7 +183,7 @@ class CompressedBodyTest {
   void aCorruptGzipBodyIsNoMatchAndNoError(String what, byte[] body) throws Exception {
     provider.on(QUOTA, FakeProvider.encoded(429, body, "gzip"));
     TokenPool pool = pool(quotaRules().build(), QUOTA);
-    HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.body()).isEqualTo(body);
     assertThat(state(pool, QUOTA).requests()).isEqualTo(1);
@@ -200,7 +195,7 @@ class CompressedBodyTest {
     byte[] body = Compressed.gzipCorruptAfter(NO_QUOTA);
     provider.on(QUOTA, FakeProvider.encoded(429, body, "gzip"));
     TokenPool pool = pool(quotaRules().build(), QUOTA);
-    HttpResponse<byte[]> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofByteArray());
     assertThat(r.body()).isEqualTo(body);
     assertThat(state(pool, QUOTA).failures()).isEqualTo(1);
   }
@@ -213,7 +208,7 @@ class CompressedBodyTest {
     provider.on(QUOTA, FakeProvider.encoded(429, body, encoding));
     // a retry is possible, so the body would be held back: it is judged at once instead
     TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<byte[]> r = client.send(chat(provider.uri()), BodyHandlers.ofByteArray());
       if (r.statusCode() == 429) {

@@ -62,12 +62,7 @@ class FailoverHttpClientTest {
   }
 
   private TokenPool pool(FailoverConfig config, String... tokens) {
-    return TokenPool.builder("test").tokens(tokens).config(config).upstream(provider.uri())
-        .build();
-  }
-
-  private static FailoverHttpClient client(TokenPool pool) {
-    return FailoverHttpClient.builder().pool(pool).httpClient(Fixtures.http()).build();
+    return Fixtures.pool(provider, config, tokens);
   }
 
   private static FailoverConfig.Builder quotaRules() {
@@ -77,7 +72,7 @@ class FailoverHttpClientTest {
   @Test
   void ejectsAQuotaTokenAfterExactlyTheThreshold() throws Exception {
     TokenPool pool = pool(quotaRules().failureThreshold(3).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
 
     for (int i = 0; i < 12; i++) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
@@ -116,7 +111,7 @@ class FailoverHttpClientTest {
         "sk-429-without-quota-000001", ""); // 429 alone: the body clause does not hold
     for (Map.Entry<String, String> e : expected.entrySet()) {
       TokenPool pool = pool(config, e.getKey());
-      client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
+      Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
       TokenSnapshot s = state(pool, e.getKey());
       if (e.getValue().isEmpty()) {
         assertThat(s.state()).as(s.id()).isEqualTo(TokenState.HEALTHY);
@@ -132,7 +127,7 @@ class FailoverHttpClientTest {
   void aTokenThatAlternatesFailureAndSuccessIsNeverEjected() throws Exception {
     TokenPool pool = pool(FailoverConfig.builder().failureThreshold(2)
         .conditions(Condition.status(503)).build(), FLAKY);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     for (int i = 0; i < 10; i++) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(i % 2 == 0 ? 503 : 200);
@@ -147,7 +142,7 @@ class FailoverHttpClientTest {
   void aFailureIsRetriedOnAnotherTokenSync() throws Exception {
     TokenPool pool = pool(quotaRules().failureThreshold(3).retry(RetryPolicy.of(1)).build(),
         QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
@@ -160,7 +155,7 @@ class FailoverHttpClientTest {
   void aFailureIsRetriedOnAnotherTokenAsync() throws Exception {
     TokenPool pool = pool(quotaRules().failureThreshold(3).retry(RetryPolicy.of(1)).build(),
         QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r =
           client.sendAsync(chat(provider.uri()), BodyHandlers.ofString()).join();
@@ -187,7 +182,7 @@ class FailoverHttpClientTest {
   void aFailureJudgedOnStatusAloneIsRetriedWithoutReadingTheBody() throws Exception {
     TokenPool pool = pool(FailoverConfig.builder().failureThreshold(5)
         .conditions(Condition.status(429)).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       assertThat(client.send(chat(provider.uri()), BodyHandlers.ofString()).statusCode())
           .isEqualTo(200);
@@ -210,7 +205,7 @@ class FailoverHttpClientTest {
     });
     TokenPool pool = pool(FailoverConfig.builder().failureThreshold(5)
         .conditions(Condition.status(503)).retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
@@ -224,7 +219,7 @@ class FailoverHttpClientTest {
     provider.on(QUOTA, FakeProvider.ok("No quota available" + "x".repeat(300_000)));
     TokenPool pool = pool(quotaRules().maxBodyBytes(1024).failureThreshold(5)
         .retry(RetryPolicy.of(1)).build(), QUOTA, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(QUOTA).isEmpty()) {
       HttpResponse<String> r =
           client.sendAsync(chat(provider.uri()), BodyHandlers.ofString()).join();
@@ -242,7 +237,7 @@ class FailoverHttpClientTest {
       throw new IOException("cut off on purpose");
     });
     TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), RESET, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(RESET).isEmpty()) {
       HttpResponse<String> r = client.send(chat(provider.uri()), BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo(FakeProvider.OK_BODY);
@@ -260,7 +255,7 @@ class FailoverHttpClientTest {
     HttpRequest request = HttpRequest.newBuilder(chat(provider.uri()), (n, v) -> true)
         .timeout(Duration.ofMillis(100)).build();
     try {
-      assertThatThrownBy(() -> client(pool).send(request, BodyHandlers.ofString()))
+      assertThatThrownBy(() -> Fixtures.client(pool).send(request, BodyHandlers.ofString()))
           .isInstanceOf(java.net.http.HttpTimeoutException.class);
     } finally {
       slow.release();
@@ -275,7 +270,7 @@ class FailoverHttpClientTest {
     FakeProvider.Slow slow = new FakeProvider.Slow();
     provider.on(Fixtures.SLOW, slow);
     TokenPool pool = pool(quotaRules().build(), Fixtures.SLOW);
-    var future = client(pool).sendAsync(chat(provider.uri()), BodyHandlers.ofString());
+    var future = Fixtures.client(pool).sendAsync(chat(provider.uri()), BodyHandlers.ofString());
     try {
       assertThat(slow.arrived.await(TestClock.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS))
           .isTrue();
@@ -290,7 +285,7 @@ class FailoverHttpClientTest {
   void whenRetriesRunOutTheCallerGetsTheLastFailure() throws Exception {
     TokenPool pool = pool(quotaRules().failureThreshold(5).retry(RetryPolicy.of(3)).build(),
         QUOTA, QUOTA2);
-    HttpResponse<String> r = client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
+    HttpResponse<String> r = Fixtures.client(pool).send(chat(provider.uri()), BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.body()).isEqualTo("No quota available");
     assertThat(provider.calls()).as("each token tried once").hasSize(2);
@@ -304,7 +299,7 @@ class FailoverHttpClientTest {
         .POST(BodyPublishers.ofInputStream(
             () -> new ByteArrayInputStream(CHAT_JSON.getBytes(StandardCharsets.UTF_8))))
         .build();
-    HttpResponse<String> r = client(pool).send(request, BodyHandlers.ofString());
+    HttpResponse<String> r = Fixtures.client(pool).send(request, BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(provider.calls()).hasSize(1);
     assertThat(provider.calls().get(0).bodyText()).isEqualTo(CHAT_JSON);
@@ -313,7 +308,7 @@ class FailoverHttpClientTest {
   @Test
   void aTransportErrorIsRetriedAndDoesNotCountAgainstTheToken() throws Exception {
     TokenPool pool = pool(quotaRules().retry(RetryPolicy.of(1)).build(), RESET, OK);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     while (provider.calls(RESET).isEmpty()) {
       assertThat(client.send(chat(provider.uri()), BodyHandlers.ofString()).statusCode())
           .isEqualTo(200);
@@ -327,7 +322,7 @@ class FailoverHttpClientTest {
   @Test
   void withoutRetryATransportErrorReachesTheCaller() throws Exception {
     TokenPool pool = pool(quotaRules().build(), RESET);
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     assertThatThrownBy(() -> client.send(chat(provider.uri()), BodyHandlers.ofString()))
         .isInstanceOf(IOException.class);
     assertThat(client.sendAsync(chat(provider.uri()), BodyHandlers.ofString()))
@@ -348,7 +343,7 @@ class FailoverHttpClientTest {
     }
     TokenPool pool = TokenPool.builder("refused").tokens(OK).config(quotaRules().build())
         .build();
-    assertThatThrownBy(() -> client(pool).send(chat(closed), BodyHandlers.ofString()))
+    assertThatThrownBy(() -> Fixtures.client(pool).send(chat(closed), BodyHandlers.ofString()))
         .isInstanceOf(ConnectException.class);
     assertThat(state(pool, OK).requests()).isEqualTo(1);
     assertThat(state(pool, OK).failures()).isZero();
@@ -363,7 +358,7 @@ class FailoverHttpClientTest {
         .prober(r -> new java.util.concurrent.CompletableFuture<>()) // never answers
         .scheduler(clock).ticker(clock)
         .build();
-    FailoverHttpClient client = client(pool);
+    FailoverHttpClient client = Fixtures.client(pool);
     assertThat(client.send(chat(provider.uri()), BodyHandlers.ofString()).statusCode())
         .isEqualTo(429);
 
@@ -385,7 +380,7 @@ class FailoverHttpClientTest {
     TokenPool pool = pool(quotaRules().build(), OK);
     HttpRequest request = HttpRequest.newBuilder(chat(provider.uri()), (n, v) -> true)
         .header("authorization", "Bearer sk-from-the-caller").build();
-    assertThat(client(pool).send(request, BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    assertThat(Fixtures.client(pool).send(request, BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     FakeProvider.Call call = provider.calls().get(0);
     assertThat(call.token()).isEqualTo(OK);
     assertThat(call.headers().get("Authorization")).containsExactly("Bearer " + OK);
@@ -399,7 +394,7 @@ class FailoverHttpClientTest {
             .config(quotaRules().build()).build();
         HttpRequest request = HttpRequest.newBuilder(chat(vendor.uri()), (n, v) -> true)
             .header(header.toUpperCase(java.util.Locale.ROOT), "sk-from-the-caller").build();
-        assertThat(client(pool).send(request, BodyHandlers.ofString()).statusCode())
+        assertThat(Fixtures.client(pool).send(request, BodyHandlers.ofString()).statusCode())
             .isEqualTo(200);
         FakeProvider.Call call = vendor.calls().get(0);
         assertThat(call.header(header)).isEqualTo(OK);

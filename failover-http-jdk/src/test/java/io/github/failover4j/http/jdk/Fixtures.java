@@ -1,5 +1,6 @@
 package io.github.failover4j.http.jdk;
 
+import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenSpec;
@@ -45,5 +46,16 @@ final class Fixtures {
     String fingerprint = TokenSpec.of(token).fingerprint();
     return pool.snapshot().stream().filter(s -> s.fingerprint().equals(fingerprint))
         .findFirst().orElseThrow();
+  }
+
+  /** A pool named {@code test} of {@code tokens} in front of {@code provider}. */
+  static TokenPool pool(FakeProvider provider, FailoverConfig config, String... tokens) {
+    return TokenPool.builder("test").tokens(tokens).config(config).upstream(provider.uri())
+        .build();
+  }
+
+  /** A failover client over {@link #http()} for {@code pool}. */
+  static FailoverHttpClient client(TokenPool pool) {
+    return FailoverHttpClient.builder().pool(pool).httpClient(http()).build();
   }
 }
