@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.failover4j.core.TokenSnapshot.Cause;
-import java.time.Duration;
+import io.github.failover4j.fixtures.TalliedRules;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * result, failure matches by condition and action.
  */
 class TotalsTest {
-  private static final Duration PERIOD = Duration.ofSeconds(10);
-  private static final Duration WITH_JITTER = PERIOD.plus(PERIOD.dividedBy(10));
-
-  /** [0] ignore 404, [1] eject 401, [2] count 503; probes pass on 200. */
   private static FailoverConfig rules() {
-    return FailoverConfig.builder().failureThreshold(2)
-        .conditions(Condition.status(404).withAction(Action.IGNORE),
-            Condition.status(401).withAction(Action.EJECT), Condition.status(503))
-        .healthCheck(new HealthCheck(PERIOD, Duration.ofSeconds(5), 1, "ping?", "m",
-            "/v1/chat/completions", List.of(Condition.status(200))))
-        .build();
+    return TalliedRules.config();
   }
 
   @Test
@@ -58,9 +49,9 @@ class TotalsTest {
   void restoresAndProbeResultsAreCounted() {
     PoolFixture f = new PoolFixture(rules());
     f.handleOf(A).report(TestResponse.status(401));
-    f.clock.advance(WITH_JITTER);
+    f.clock.advance(TalliedRules.WITH_JITTER);
     f.prober.answer(TestResponse.status(500)); // fails
-    f.clock.advance(WITH_JITTER);
+    f.clock.advance(TalliedRules.WITH_JITTER);
     f.prober.answer(TestResponse.status(200)); // passes, restores
     TokenSnapshot s = f.snapshotOf(A);
     assertThat(s.state()).isEqualTo(TokenState.HEALTHY);
@@ -70,7 +61,7 @@ class TotalsTest {
 
     // an operator's restore counts too; a probe in flight then is abandoned, not counted
     f.handleOf(A).report(TestResponse.status(401));
-    f.clock.advance(WITH_JITTER);
+    f.clock.advance(TalliedRules.WITH_JITTER);
     assertThat(f.prober.inFlight()).isEqualTo(1);
     assertThat(f.pool.restore(s.fingerprint())).isTrue();
     f.prober.answer(TestResponse.status(200));
@@ -84,14 +75,9 @@ class TotalsTest {
   void causeTotalsStayMonotonicAcrossAReloadThatAddsConditions() {
     PoolFixture f = new PoolFixture(rules());
     f.handleOf(A).report(TestResponse.status(503));
-    FailoverConfig more = FailoverConfig.builder().failureThreshold(2)
-        .conditions(Condition.status(404).withAction(Action.IGNORE),
-            Condition.status(401).withAction(Action.EJECT), Condition.status(503),
-            Condition.status(500, 502))
-        .build();
-    f.pool.reload(List.of(TokenSpec.of(A), TokenSpec.of(B)), more);
+    f.pool.reload(List.of(TokenSpec.of(A), TokenSpec.of(B)), TalliedRules.withOneMoreCondition());
     TokenHandle a = f.handleOf(A);
-    a.report(TestResponse.status(502));
+    a.report(TestResponse.status(500));
     a.report(TestResponse.status(200));
     a.report(TestResponse.status(503));
     assertThat(f.snapshotOf(A).failuresByCause()).containsExactlyInAnyOrderEntriesOf(Map.of(
