@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -205,6 +206,23 @@ class FailoverMetricsTest {
     // the pool goes on
     d.respond(A, 200);
     assertThat(d.pool.snapshot(fingerprint(A)).orElseThrow().requests()).isEqualTo(1);
+  }
+
+  @Test
+  void metersKeepWorkingWhenTheCallerDropsTheBinder() {
+    PoolDriver d = new PoolDriver("openai", A);
+    FailoverMetrics.of(d.pool).bindTo(registry); // not kept, as in a one-line setup
+    // Micrometer holds a function counter's object weakly: collect until a weakly held
+    // canary is gone, so anything only weakly held by the meters would be gone too
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    for (int i = 0; i < 50 && canary.get() != null; i++) {
+      System.gc();
+    }
+    assertThat(canary.get()).as("a full collection ran").isNull();
+    d.respond(A, 401);
+    assertThat(count("failover.token.requests", A)).isEqualTo(1);
+    assertThat(count("failover.token.ejections", A)).isEqualTo(1);
+    assertThat(state(A, "ejected")).isEqualTo(1);
   }
 
   @Test
