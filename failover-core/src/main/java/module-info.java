@@ -13,6 +13,8 @@ module io.github.failover4j.core {
 
   exports io.github.failover4j.core;
   exports io.github.failover4j.core.testing;
+  // The config readers, for the proxy's gateway file only; not API.
+  exports io.github.failover4j.core.internal to io.github.failover4j.proxy;
 
   uses io.github.failover4j.spi.TransportProvider;
 }

@@ -1,9 +1,6 @@
 /**
- * The Netty adapter of failover4j and its OpenAI-compatible failover proxy. Exports the
- * adapter ({@code io.github.failover4j.netty}): a pipeline handler for a gateway's upstream
- * channels, a prober and an event-loop scheduler, and {@code provides} the {@code netty}
- * transport. The proxy ({@code io.github.failover4j.netty.proxy}) is an application, run with
- * {@code java -jar failover-proxy.jar}; it is not exported.
+ * The Netty adapter of failover4j: a pipeline handler for a gateway's upstream channels, a
+ * prober and an event-loop scheduler, and {@code provides} the {@code netty} transport.
  */
 module io.github.failover4j.netty {
   requires transitive io.github.failover4j.core;
@@ -13,11 +10,10 @@ module io.github.failover4j.netty {
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.codec.http;
-  requires com.fasterxml.jackson.databind;
-  requires java.net.http;
-  requires java.logging;
 
   exports io.github.failover4j.netty;
+  // Upstream channel set-up (TLS, host verification) shared with the proxy; not API.
+  exports io.github.failover4j.netty.internal to io.github.failover4j.proxy;
 
   provides io.github.failover4j.spi.TransportProvider
       with io.github.failover4j.netty.NettyTransportProvider;

@@ -113,15 +113,6 @@ public final class TokenPool implements AutoCloseable {
     return new Builder(name);
   }
 
-  /** A builder preset from a provider's configuration: name, upstream, auth, tokens, rules. */
-  public static Builder builder(ProviderConfig provider) {
-    return new Builder(provider.name())
-        .upstream(provider.upstream())
-        .auth(provider.auth())
-        .tokens(provider.tokens())
-        .config(provider.failover());
-  }
-
   /** The pool's name. */
   public String name() {
     return name;

@@ -21,8 +21,4 @@ final class ConfigProblems {
     return of(() -> FailoverConfig.parse(yaml));
   }
 
-  /** The problems of {@code GatewayConfig.parse(yaml)}. */
-  static List<String> gateway(String yaml) {
-    return of(() -> GatewayConfig.parse(yaml));
-  }
 }

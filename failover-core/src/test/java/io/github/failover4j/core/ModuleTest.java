@@ -19,9 +19,15 @@ class ModuleTest {
 
   @Test
   void exportsOnlyTheApi() {
-    assertThat(descriptor().exports().stream().map(ModuleDescriptor.Exports::source)
-        .collect(Collectors.toSet()))
+    assertThat(descriptor().exports().stream().filter(e -> !e.isQualified())
+        .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("io.github.failover4j.core", "io.github.failover4j.core.testing");
+    // the config readers go to the proxy alone, for its gateway file
+    assertThat(descriptor().exports()).filteredOn(ModuleDescriptor.Exports::isQualified)
+        .singleElement().satisfies(e -> {
+          assertThat(e.source()).isEqualTo("io.github.failover4j.core.internal");
+          assertThat(e.targets()).containsExactly("io.github.failover4j.proxy");
+        });
     assertThat(descriptor().packages()).contains("io.github.failover4j.core.internal");
   }
 

@@ -70,8 +70,6 @@ class SecretsTest {
     seen.add(f.pool.snapshot().toString());
     f.events.forEach(e -> seen.add(e.toString()));
     seen.add(TokenSpec.of(TOKEN).toString());
-    seen.add(new ProviderConfig("p", URI.create("https://x"), "/", Auth.BEARER,
-        List.of(TokenSpec.of(TOKEN)), f.pool.config()).toString());
     seen.add(catchThrowable(() -> f.pool.reload(List.of(TokenSpec.of(TOKEN),
         TokenSpec.of(TOKEN)), f.pool.config())).getMessage());
     seen.add(catchThrowable(() -> TokenPool.builder("p").tokens(TOKEN, TOKEN)

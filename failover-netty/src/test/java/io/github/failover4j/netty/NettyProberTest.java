@@ -1,10 +1,11 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.netty.testing.TestUpstream;
 import io.github.failover4j.fixtures.Compressed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.failover4j.netty.TestUpstream.SelfSigned;
+import io.github.failover4j.netty.testing.TestUpstream.SelfSigned;
 import io.github.failover4j.spi.ProbeRequest;
 import io.github.failover4j.spi.ResponseView;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,6 @@
 package io.github.failover4j.netty;
 
+import io.github.failover4j.netty.testing.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.failover4j.core.FailoverConfig;

@@ -1,13 +1,14 @@
 package io.github.failover4j.core.internal;
 
 import io.github.failover4j.core.FailoverConfig;
-import io.github.failover4j.core.GatewayConfig;
+import java.util.function.BiFunction;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * Parses and validates configuration text. Not part of the API: call {@link
- * FailoverConfig#parse(String)} or {@link GatewayConfig#parse(String)}.
+ * FailoverConfig#parse(String)}. Exported only to the proxy, whose gateway file reuses the
+ * readers.
  *
  * <p>The text (YAML or JSON) becomes a generic tree, which is walked by hand with its path, so
  * that every problem is collected, each as {@code path: value problem}, and reported in one
@@ -34,18 +35,20 @@ public final class ConfigParser {
   }
 
   /**
-   * See {@link GatewayConfig#parse(String)}.
+   * Parses a document whose root {@code reader} reads, e.g. the proxy's gateway file.
    *
    * @param text the configuration, YAML or JSON
+   * @param reader reads the root; receives a set to put every secret it sees in, so that no
+   *     problem line shows one in clear; returns null only after reporting a problem
    * @return the configuration
-   * @throws io.github.failover4j.core.ConfigException listing every problem; never a token in
+   * @throws io.github.failover4j.core.ConfigException listing every problem; never a secret in
    *     clear
    */
-  public static GatewayConfig parseGateway(String text) {
+  public static <T> T parse(String text, BiFunction<Node, Set<String>, T> reader) {
     Problems problems = new Problems();
     Node root = root(problems, text);
     Set<String> secrets = new HashSet<>();
-    GatewayConfig config = new GatewayReader(secrets).read(root);
+    T config = reader.apply(root, secrets);
     problems.throwIfAny(secrets);
     return checked(config);
   }

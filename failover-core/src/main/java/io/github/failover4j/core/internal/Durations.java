@@ -12,12 +12,12 @@ import java.util.Map;
  * {@code µs}), {@code ms}, {@code s}, {@code m}, {@code h}. Only positive durations are
  * accepted.
  */
-final class Durations {
+public final class Durations {
   private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
       "ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L, "ms", 1_000_000L,
       "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
 
-  static final String EXAMPLES = "e.g. 500ms, 10s, 1.5s, 5m, 1h or 1m30s";
+  public static final String EXAMPLES = "e.g. 500ms, 10s, 1.5s, 5m, 1h or 1m30s";
 
   private Durations() {}
 
@@ -27,7 +27,7 @@ final class Durations {
    * @throws IllegalArgumentException with the reason (without the text), e.g. {@code is
    *     negative}, ready to follow the rendered value in a problem line
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text.strip();
     if (s.isEmpty()) {
       throw new IllegalArgumentException("is empty; give a duration, " + EXAMPLES);
@@ -69,7 +69,7 @@ final class Durations {
   }
 
   /** {@code amount} of {@code unitSuffix} (e.g. 10 and "s"), checked like {@link #parse}. */
-  static Duration of(Number amount, String unitSuffix) {
+  public static Duration of(Number amount, String unitSuffix) {
     if ((amount instanceof Double || amount instanceof Float)
         && !Double.isFinite(amount.doubleValue())) {
       throw notADuration();
@@ -85,7 +85,7 @@ final class Durations {
    * The duration written the way {@link #parse} reads it, for messages: {@code 30s}, {@code
    * 1h}, {@code 1m30s}, {@code 1s500ms}.
    */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long[] amounts = {d.toHours(), d.toMinutesPart(), d.toSecondsPart(), d.toMillisPart(),
         d.toNanosPart() % 1_000_000};
     String[] units = {"h", "m", "s", "ms", "ns"};

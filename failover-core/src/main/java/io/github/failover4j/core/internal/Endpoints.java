@@ -5,23 +5,23 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /** Checks addresses: {@code listen}, {@code upstream}, {@code pathPrefix}, header names. */
-final class Endpoints {
+public final class Endpoints {
   private static final String TCHARS = "!#$%&'*+-.^_`|~";
 
   private Endpoints() {}
 
   /** Whether {@code s} is an RFC 9110 token, as header names and auth schemes are. */
-  static boolean isToken(String s) {
+  public static boolean isToken(String s) {
     return !s.isEmpty() && s.chars().allMatch(Endpoints::isTokenChar);
   }
 
   /** Whether {@code c} may appear in an RFC 9110 token. */
-  static boolean isTokenChar(int c) {
+  public static boolean isTokenChar(int c) {
     return (c < 128 && Character.isLetterOrDigit(c)) || TCHARS.indexOf(c) >= 0;
   }
 
   /** {@code host:port} (IPv6 as {@code [::1]:8080}); null when absent or reported. */
-  static String listen(Node node) {
+  public static String listen(Node node) {
     if (!node.present()) {
       return null;
     }
@@ -77,7 +77,7 @@ final class Endpoints {
   }
 
   /** An absolute http(s) URI with a host and no query or fragment; null when reported. */
-  static URI upstream(Node node) {
+  public static URI upstream(Node node) {
     String s = node.nonBlankString();
     if (s == null) {
       return null;
@@ -111,7 +111,7 @@ final class Endpoints {
   }
 
   /** A request path prefix starting with {@code /}; null when reported. */
-  static String pathPrefix(Node node) {
+  public static String pathPrefix(Node node) {
     String s = node.nonBlankString();
     if (s == null) {
       return null;

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
  * beside it ({@code healthCheck}, {@code retryOnFailure}, {@code whenAllEjected}, {@code
  * selection}). The scope is the root of a failover file, or one provider of a gateway.
  */
-final class FailoverReader {
+public final class FailoverReader {
   /** The keys of a failover scope. */
-  static final List<String> SCOPE_KEYS =
+  public static final List<String> SCOPE_KEYS =
       List.of("failover", "healthCheck", "retryOnFailure", "whenAllEjected", "selection");
 
   private static final List<String> SEED_KEYS =
@@ -27,7 +27,7 @@ final class FailoverReader {
       concat(List.of("failureThreshold", "conditions"), EjectionReader.KEYS);
 
   /** Keys that belong beside {@code failover}, found inside it. */
-  static final Map<String, String> MISPLACED = Map.of(
+  public static final Map<String, String> MISPLACED = Map.of(
       "retryOnFailure", "belongs beside failover, not inside it",
       "whenAllEjected", "belongs beside failover, not inside it",
       "selection", "belongs beside failover, not inside it");
@@ -40,7 +40,7 @@ final class FailoverReader {
   private FailoverReader() {}
 
   /** The configuration, or null when anything was reported. */
-  static FailoverConfig read(Fields scope) {
+  public static FailoverConfig read(Fields scope) {
     Node failover = scope.get("failover");
     int before = failover.problemsSoFar();
     FailoverConfig.Builder b = FailoverConfig.builder();
@@ -107,7 +107,7 @@ final class FailoverReader {
   }
 
   /** The health check given inside failover or beside it; both at once is reported. */
-  static Node oneHealthCheck(Node inner, Node outer) {
+  public static Node oneHealthCheck(Node inner, Node outer) {
     if (inner.present() && outer.present()) {
       outer.problem("given both here and as " + inner.path() + "; keep one");
       return null;
@@ -115,7 +115,7 @@ final class FailoverReader {
     return inner.present() ? inner : outer.present() ? outer : null;
   }
 
-  static void maxBodyBytes(Fields f, FailoverConfig.Builder b) {
+  public static void maxBodyBytes(Fields f, FailoverConfig.Builder b) {
     Integer max = f.get("maxBodyBytes")
         .integer(0, MAX_BODY_BYTES, "is not between 0 and " + MAX_BODY_BYTES + " (16 MiB)");
     if (max != null) {
@@ -123,7 +123,7 @@ final class FailoverReader {
     }
   }
 
-  static void conditions(FailoverConfig.Builder b, List<Condition> conditions) {
+  public static void conditions(FailoverConfig.Builder b, List<Condition> conditions) {
     if (conditions != null && !conditions.isEmpty()) {
       b.conditions(conditions.toArray(Condition[]::new));
     }
@@ -137,7 +137,7 @@ final class FailoverReader {
     return Map.copyOf(hints);
   }
 
-  static List<String> concat(List<String> a, List<String> b) {
+  public static List<String> concat(List<String> a, List<String> b) {
     return Stream.concat(a.stream(), b.stream()).toList();
   }
 }

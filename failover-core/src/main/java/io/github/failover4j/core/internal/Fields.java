@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** The fields of a map node: children by key, and the check for unknown keys. */
-final class Fields {
+public final class Fields {
   private final Node owner;
   private final Map<?, ?> map;
   private final boolean muted;
@@ -21,13 +21,13 @@ final class Fields {
   }
 
   /** The child under {@code key}, absent when the key is missing. */
-  Node get(String key) {
+  public Node get(String key) {
     Node child = owner.child(key, map.get(key));
     return muted ? child.muted() : child;
   }
 
   /** Whether {@code key} has a (non-null) value. */
-  boolean has(String key) {
+  public boolean has(String key) {
     return map.get(key) != null;
   }
 
@@ -35,7 +35,7 @@ final class Fields {
    * Reports each key not in {@code allowed}, with the nearest valid key or the list of valid
    * keys; returns how many were reported.
    */
-  int rejectUnknown(Collection<String> allowed) {
+  public int rejectUnknown(Collection<String> allowed) {
     return rejectUnknown(allowed, Map.of());
   }
 
@@ -43,7 +43,7 @@ final class Fields {
    * Like {@link #rejectUnknown(Collection)}, but a key in {@code hints} is reported with its
    * hint instead (e.g. a key that belongs one level up).
    */
-  int rejectUnknown(Collection<String> allowed, Map<String, String> hints) {
+  public int rejectUnknown(Collection<String> allowed, Map<String, String> hints) {
     int unknown = 0;
     for (Object k : map.keySet()) {
       String key = Objects.toString(k);

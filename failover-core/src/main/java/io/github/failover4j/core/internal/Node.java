@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * against that path and return {@code null} when the value does not fit, so that a reader can
  * go on and collect every problem in one pass.
  */
-final class Node {
+public final class Node {
   private final Problems problems;
   private final String path;
   private final Object value;
@@ -31,30 +31,30 @@ final class Node {
   }
 
   /** The root of a tree. */
-  static Node root(Problems problems, Object value) {
+  public static Node root(Problems problems, Object value) {
     return new Node(problems, "", value, false, false);
   }
 
   /** The path as problem lines show it. */
-  String path() {
+  public String path() {
     return path.isEmpty() ? "(root)" : path;
   }
 
-  Object value() {
+  public Object value() {
     return value;
   }
 
   /** Whether a value is there: a missing key and an explicit {@code null} are both absent. */
-  boolean present() {
+  public boolean present() {
     return value != null;
   }
 
   /** This node with values shown masked in messages, for tokens; children inherit it. */
-  Node secret(boolean secret) {
+  public Node secret(boolean secret) {
     return new Node(problems, path, value, secret, muted);
   }
 
-  boolean isSecret() {
+  public boolean isSecret() {
     return secret;
   }
 
@@ -62,45 +62,45 @@ final class Node {
    * This node with "missing" problems silenced, for the children of a value that was already
    * reported as having the wrong type.
    */
-  Node muted() {
+  public Node muted() {
     return new Node(problems, path, value, secret, true);
   }
 
-  Node child(String key, Object childValue) {
+  public Node child(String key, Object childValue) {
     return new Node(problems, path.isEmpty() ? key : path + "." + key, childValue, secret, muted);
   }
 
-  Node item(int index, Object itemValue) {
+  public Node item(int index, Object itemValue) {
     return new Node(problems, path + "[" + index + "]", itemValue, secret, muted);
   }
 
   /** The value as a message shows it. */
-  String show() {
+  public String show() {
     return Render.value(value, secret);
   }
 
   /** How many problems the whole tree has so far, to tell whether reading a part was clean. */
-  int problemsSoFar() {
+  public int problemsSoFar() {
     return problems.count();
   }
 
   /** Reports {@code path: message}. */
-  void problem(String message) {
+  public void problem(String message) {
     problems.add(path() + ": " + message);
   }
 
   /** Reports {@code path: value message}. */
-  void invalid(String message) {
+  public void invalid(String message) {
     problem(show() + " " + message);
   }
 
   /** Reports that the value is of the wrong kind, e.g. a string where an integer belongs. */
-  void wrongType(String expected) {
+  public void wrongType(String expected) {
     invalid("is " + Render.type(value) + ", expected " + expected);
   }
 
   /** Reports a missing required value; returns whether the value is present. */
-  boolean require(String when) {
+  public boolean require(String when) {
     if (!present() && !muted) {
       problem("missing (required" + (when.isEmpty() ? "" : " " + when) + ")");
     }
@@ -108,7 +108,7 @@ final class Node {
   }
 
   /** The map's fields; an absent value has none, anything but a map is reported. */
-  Fields fields() {
+  public Fields fields() {
     if (value instanceof Map<?, ?> map) {
       return new Fields(this, map, false);
     }
@@ -119,7 +119,7 @@ final class Node {
   }
 
   /** The list's items; an absent value has none, anything but a list is reported. */
-  List<Node> list() {
+  public List<Node> list() {
     if (value instanceof List<?> items) {
       List<Node> nodes = new ArrayList<>(items.size());
       for (int i = 0; i < items.size(); i++) {
@@ -134,7 +134,7 @@ final class Node {
   }
 
   /** Like {@link #list()}, but a single scalar counts as a list of one (with this path). */
-  List<Node> listOrSingle() {
+  public List<Node> listOrSingle() {
     if (value instanceof List || value instanceof Map || !present()) {
       return list();
     }
@@ -142,7 +142,7 @@ final class Node {
   }
 
   /** The string, or null when absent or not a string (reported). */
-  String string() {
+  public String string() {
     if (value instanceof String s) {
       return s;
     }
@@ -153,7 +153,7 @@ final class Node {
   }
 
   /** The string, which must not be blank; null when absent or reported. */
-  String nonBlankString() {
+  public String nonBlankString() {
     String s = string();
     if (s != null && s.isBlank()) {
       invalid("is blank");
@@ -163,7 +163,7 @@ final class Node {
   }
 
   /** The boolean, or null when absent or not a boolean (reported). */
-  Boolean bool() {
+  public Boolean bool() {
     if (value instanceof Boolean b) {
       return b;
     }
@@ -174,12 +174,12 @@ final class Node {
   }
 
   /** The integer in {@code [min, max]}, or null when absent or reported. */
-  Integer integer(long min, long max) {
+  public Integer integer(long min, long max) {
     return integer(min, max, "is not between " + min + " and " + max);
   }
 
   /** The integer in {@code [min, max]}, with {@code outOfRange} as the range message. */
-  Integer integer(long min, long max, String outOfRange) {
+  public Integer integer(long min, long max, String outOfRange) {
     if (!Render.isInteger(value)) {
       if (present()) {
         wrongType("an integer");
@@ -196,7 +196,7 @@ final class Node {
   }
 
   /** An HTTP status, 100–599, or null when absent or reported. */
-  Integer status() {
+  public Integer status() {
     return integer(100, 599, "is not an HTTP status (100-599)");
   }
 
@@ -205,7 +205,7 @@ final class Node {
    * {@code "s"} for a {@code ...Seconds} key, {@code "ms"} for Higress); with a null unit a
    * bare number is reported as missing its unit. Null when absent or reported.
    */
-  Duration duration(String numberUnit) {
+  public Duration duration(String numberUnit) {
     try {
       if (value instanceof String s) {
         return Durations.parse(s);
@@ -232,7 +232,7 @@ final class Node {
    * One of the enum's constants, named case-insensitively with {@code -} or {@code _} between
    * words (e.g. {@code use_all}, {@code least-recently-ejected}); null when absent or reported.
    */
-  <E extends Enum<E>> E choice(Class<E> type) {
+  public <E extends Enum<E>> E choice(Class<E> type) {
     return choice(type, false);
   }
 
@@ -240,7 +240,7 @@ final class Node {
    * Like {@link #choice(Class)}; with {@code lowerCase}, a problem lists the valid names in
    * lower case, as keys documented in lower case (e.g. {@code action: eject}) are written.
    */
-  <E extends Enum<E>> E choice(Class<E> type, boolean lowerCase) {
+  public <E extends Enum<E>> E choice(Class<E> type, boolean lowerCase) {
     String s = string();
     if (s == null) {
       return null;

@@ -7,23 +7,23 @@ import java.util.Collection;
 import java.util.List;
 
 /** Collects every configuration problem, one {@code path: value problem} line each. */
-final class Problems {
+public final class Problems {
   /** Tokens shorter than this are not scrubbed from messages: they would match too much. */
   private static final int MIN_SCRUB_LENGTH = 8;
 
   private final List<String> lines = new ArrayList<>();
 
-  void add(String line) {
+  public void add(String line) {
     lines.add(line);
   }
 
   /** How many problems so far; compare before and after reading a part to see if it was clean. */
-  int count() {
+  public int count() {
     return lines.size();
   }
 
   /** Throws one exception listing every problem, if there is any. */
-  void throwIfAny() {
+  public void throwIfAny() {
     throwIfAny(List.of());
   }
 
@@ -32,7 +32,7 @@ final class Problems {
    * replaced by its masked id wherever it still appears: a last line of defence, since every
    * message about a token already names it by index and masked id only.
    */
-  void throwIfAny(Collection<String> secrets) {
+  public void throwIfAny(Collection<String> secrets) {
     if (lines.isEmpty()) {
       return;
     }

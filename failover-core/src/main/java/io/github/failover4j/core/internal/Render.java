@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Shows configuration values in problem messages: short, quoted, and secrets masked. */
-final class Render {
+public final class Render {
   private static final int MAX_CHARS = 60;
 
   private Render() {}
 
   /** The value as a message shows it; with {@code secret}, scalars show their masked id only. */
-  static String value(Object value, boolean secret) {
+  public static String value(Object value, boolean secret) {
     if (value == null) {
       return "null";
     }
@@ -43,7 +43,7 @@ final class Render {
   }
 
   /** What kind of value it is, e.g. {@code a string}, for type mismatches. */
-  static String type(Object value) {
+  public static String type(Object value) {
     if (value instanceof String) {
       return "a string";
     }
@@ -68,13 +68,13 @@ final class Render {
     return value == null ? "null" : "a " + value.getClass().getSimpleName();
   }
 
-  static boolean isInteger(Object value) {
+  public static boolean isInteger(Object value) {
     return value instanceof Integer || value instanceof Long || value instanceof BigInteger
         || value instanceof Short || value instanceof Byte;
   }
 
   /** The string in double quotes, control characters escaped, long strings cut short. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     int end = Math.min(s.length(), MAX_CHARS);
     for (int i = 0; i < end; i++) {

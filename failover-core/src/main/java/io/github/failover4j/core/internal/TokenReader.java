@@ -11,15 +11,15 @@ import java.util.Map;
  * Reads {@code apiTokens}: strings, or {@code {token, weight}} maps. Every message names a token
  * by its index and masked id, never in clear.
  */
-final class TokenReader {
+public final class TokenReader {
   private final Collection<String> secrets;
 
-  TokenReader(Collection<String> secrets) {
+  public TokenReader(Collection<String> secrets) {
     this.secrets = secrets;
   }
 
   /** The tokens, or null when anything was reported. */
-  List<TokenSpec> read(Node tokensNode) {
+  public List<TokenSpec> read(Node tokensNode) {
     Node node = tokensNode.secret(true);
     if (!node.require("")) {
       return null;

@@ -1,0 +1,283 @@
+package io.github.failover4j.proxy;
+
+import io.github.failover4j.core.FailoverRegistry;
+import io.github.failover4j.core.TokenPool;
+import io.github.failover4j.netty.EventLoopScheduler;
+import io.github.failover4j.netty.NettyProber;
+import io.github.failover4j.netty.internal.ClientChannels;
+import io.github.failover4j.netty.internal.Endpoint;
+import io.github.failover4j.spi.Scheduler;
+import io.github.failover4j.spi.Ticker;
+import io.github.failover4j.spi.TokenListener;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OpenAI-compatible failover proxy: routes each request by path prefix to a provider,
+ * sends it upstream with one of the provider's healthy tokens, retries failures on other
+ * tokens, probes ejected tokens and restores them, and shows every token's state at {@code
+ * GET /_failover/status}.
+ *
+ * <pre>{@code
+ * try (FailoverProxy proxy = FailoverProxy.builder(GatewayConfig.load(path))
+ *     .listen(new InetSocketAddress("127.0.0.1", 8080)).start()) {
+ *   proxy.terminated().join();
+ * }
+ * }</pre>
+ *
+ * <p>Engine time is injectable ({@link Builder#scheduler}, {@link Builder#ticker}) so tests
+ * drive probes and restores with a manual clock.
+ */
+public final class FailoverProxy implements AutoCloseable {
+  /** How long {@link #close()} lets requests in flight finish. */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final FailoverRegistry registry = new FailoverRegistry();
+  private final List<Route> routes;
+  private final UpstreamConnections connections;
+  private final Scheduler scheduler;
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final Channel server;
+  private volatile boolean closing;
+
+  private FailoverProxy(Builder b) throws InterruptedException {
+    boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"),
+        NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("proxy-io"),
+        NioIoHandler.newFactory());
+    try {
+      SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
+      connections = new UpstreamConnections(ssl);
+      scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
+      List<Route> built = new ArrayList<>();
+      for (ProviderConfig p : b.config.providers()) {
+        TokenPool.Builder pool = p.poolBuilder()
+            .prober(NettyProber.builder(workers).sslContext(ssl).build())
+            .scheduler(scheduler)
+            .ticker(b.ticker);
+        b.listeners.forEach(pool::listener);
+        built.add(new Route(p.pathPrefix(), p, registry.register(pool.build()),
+            Endpoint.of(p.upstream())));
+      }
+      routes = Route.ordered(built);
+      server = new ServerBootstrap()
+          .group(boss, workers)
+          .channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              clients.add(ch);
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                  new HttpServerExpectContinueHandler(), new FrontendHandler(FailoverProxy.this));
+            }
+          })
+          .bind(b.address).sync().channel();
+    } catch (RuntimeException | InterruptedException | Error e) {
+      shutdownGroups();
+      registry.close();
+      throw e;
+    }
+  }
+
+  /** A builder for a proxy of {@code config}'s providers. */
+  public static Builder builder(GatewayConfig config) {
+    return new Builder(config);
+  }
+
+  /** The address the proxy listens on (with the actual port when it was 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  /** The pool of every provider, by provider name. */
+  public FailoverRegistry registry() {
+    return registry;
+  }
+
+  /** Completes when the proxy has shut down. */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  List<Route> routes() {
+    return routes;
+  }
+
+  UpstreamConnections connections() {
+    return connections;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to {@code grace}, then
+   * closes everything. Idempotent; returns {@link #terminated()}.
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    synchronized (terminated) {
+      if (closing) {
+        return terminated;
+      }
+      closing = true;
+    }
+    server.close().addListener(f -> {
+      for (Channel ch : clients) {
+        FrontendHandler front = ch.pipeline().get(FrontendHandler.class);
+        ch.eventLoop().execute(() -> {
+          if (front != null) {
+            front.closeIfIdle();
+          }
+        });
+      }
+      GlobalEventExecutor.INSTANCE.schedule(this::forceClose, grace.toMillis(),
+          TimeUnit.MILLISECONDS);
+      watchClients();
+    });
+    return terminated;
+  }
+
+  /** Finishes once the last client connection is closed. */
+  private void watchClients() {
+    if (clients.isEmpty()) {
+      finish();
+      return;
+    }
+    for (Channel ch : clients) {
+      ch.closeFuture().addListener(f -> {
+        if (clients.isEmpty()) {
+          finish();
+        }
+      });
+    }
+  }
+
+  private void forceClose() {
+    clients.close().addListener(f -> finish());
+  }
+
+  private void finish() {
+    if (terminated.isDone()) {
+      return;
+    }
+    registry.close();
+    connections.closeIdle();
+    shutdownGroups().addListener(f -> terminated.complete(null));
+  }
+
+  private io.netty.util.concurrent.Future<?> shutdownGroups() {
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    return workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /** Shuts down with {@link #DEFAULT_GRACE} and waits for it. */
+  @Override
+  public void close() {
+    shutdown(DEFAULT_GRACE).join();
+  }
+
+  @Override
+  public String toString() {
+    return "FailoverProxy[" + server.localAddress() + ", " + routes.size() + " providers]";
+  }
+
+  /** Builds and starts a {@link FailoverProxy}. */
+  public static final class Builder {
+    private final GatewayConfig config;
+    private InetSocketAddress address;
+    private Scheduler scheduler;
+    private Ticker ticker = Ticker.SYSTEM;
+    private final List<TokenListener> listeners = new ArrayList<>();
+    private SslContext ssl;
+    private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    private Builder(GatewayConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.address = config.listen() == null ? new InetSocketAddress("127.0.0.1", 8080)
+          : Listen.parse(config.listen());
+    }
+
+    /** Where to listen; default the config's {@code listen}, else 127.0.0.1:8080. */
+    public Builder listen(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The engine's timer for probes and deadlines; default the proxy's event loops. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The engine's clock; default {@link Ticker#SYSTEM}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Adds a listener to every provider's pool. */
+    public Builder listener(TokenListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * The TLS context toward https upstreams (requests and probes); default the JDK trust
+     * store. Host names are verified either way, also when the context does not ask for it.
+     */
+    public Builder sslContext(SslContext ssl) {
+      this.ssl = Objects.requireNonNull(ssl, "ssl");
+      return this;
+    }
+
+    /** Event loop threads; default the number of processors, at least 2. */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads: " + threads + " is less than 1");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Builds the pools and starts listening.
+     *
+     * @throws IllegalStateException or IllegalArgumentException when a pool cannot be built
+     * @throws InterruptedException when interrupted while binding
+     */
+    public FailoverProxy start() throws InterruptedException {
+      return new FailoverProxy(this);
+    }
+  }
+}

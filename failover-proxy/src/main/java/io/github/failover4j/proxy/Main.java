@@ -1,0 +1,144 @@
+package io.github.failover4j.proxy;
+
+import io.github.failover4j.core.ConfigException;
+import io.github.failover4j.core.TokenPool;
+import io.github.failover4j.netty.internal.Endpoint;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar failover-proxy.jar}: the failover proxy, or with no arguments a demo of it.
+ * Exit codes: 0 after a clean run or shutdown, 2 for invalid arguments or configuration
+ * (every problem listed, before anything listens), 1 when the proxy cannot start.
+ */
+public final class Main {
+  /** How long a SIGTERM lets requests in flight finish. */
+  static final Duration GRACE = FailoverProxy.DEFAULT_GRACE;
+
+  /** Kept so the JUL configuration below is not garbage-collected away. */
+  private static final Logger CORE_LOG = Logger.getLogger(TokenPool.class.getName());
+
+  private Main() {}
+
+  /** Runs the proxy; on SIGTERM stops accepting, finishes in-flight requests and exits 0. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err, true));
+  }
+
+  /**
+   * Runs as {@link #main} does, without installing a shutdown hook or exiting: returns the
+   * exit code. The proxy itself runs until its {@link FailoverProxy#terminated()} completes.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, false);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, boolean hook) {
+    // The proxy prints its own line per token event; the engine's log would repeat it.
+    CORE_LOG.setLevel(Level.WARNING);
+    Arguments a = Arguments.parse(args);
+    if (a.help()) {
+      out.print(Arguments.USAGE);
+      return 0;
+    }
+    if (a.demo()) {
+      return Demo.run(out, err);
+    }
+    if (!a.problems().isEmpty()) {
+      return invalid(err, a.problems());
+    }
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.load(a.config());
+    } catch (NoSuchFileException e) {
+      return invalid(err, List.of("--config: " + a.config() + " does not exist"));
+    } catch (IOException e) {
+      return invalid(err, List.of("--config: cannot read " + a.config() + ": " + e));
+    } catch (ConfigException e) {
+      return invalid(err, e.problems());
+    } catch (UnsupportedOperationException e) {
+      return invalid(err, List.of("--config: this build has no configuration parser yet"));
+    }
+    List<String> problems = check(config, a.listen());
+    if (!problems.isEmpty()) {
+      return invalid(err, problems);
+    }
+    return serve(config, a.listen(), out, err, hook);
+  }
+
+  /** What the proxy needs beyond what the config parser checks. */
+  private static List<String> check(GatewayConfig config, String listen) {
+    List<String> problems = new ArrayList<>();
+    if (listen == null && config.listen() != null) {
+      try {
+        Listen.parse(config.listen());
+      } catch (IllegalArgumentException e) {
+        problems.add("listen: " + e.getMessage());
+      }
+    }
+    for (int i = 0; i < config.providers().size(); i++) {
+      ProviderConfig p = config.providers().get(i);
+      try {
+        Endpoint.of(p.upstream());
+      } catch (IllegalArgumentException e) {
+        problems.add("providers[" + i + "].upstream: " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  private static int serve(GatewayConfig config, String listen, PrintStream out,
+      PrintStream err, boolean hook) {
+    FailoverProxy proxy;
+    try {
+      FailoverProxy.Builder b = FailoverProxy.builder(config)
+          .listener(new EventLog(line -> out.println("failover: " + line)));
+      if (listen != null) {
+        b.listen(Listen.parse(listen));
+      }
+      proxy = b.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("failover-proxy: cannot start: " + e.getMessage());
+      return 1;
+    }
+    InetSocketAddress at = proxy.address();
+    out.println("failover-proxy listening on http://" + at.getHostString() + ":" + at.getPort());
+    for (Route r : proxy.routes()) {
+      out.println("  " + r.prefix() + " -> " + r.provider().upstream() + " (provider "
+          + r.pool().name() + ", " + r.pool().snapshot().size() + " tokens)");
+    }
+    out.println("  GET /_failover/status shows every token");
+    if (hook) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        out.println("failover-proxy: shutting down, finishing requests in flight");
+        proxy.shutdown(GRACE).join();
+        out.println("failover-proxy: stopped");
+        out.flush();
+        // SIGTERM is the normal way to stop a service: exit 0, not the JVM's 143.
+        Runtime.getRuntime().halt(0);
+      }, "failover-proxy-shutdown"));
+    }
+    proxy.terminated().join();
+    return 0;
+  }
+
+  private static int invalid(PrintStream err, List<String> problems) {
+    err.println("failover-proxy: " + (problems.size() == 1 ? "1 problem"
+        : problems.size() + " problems") + ":");
+    for (String p : problems) {
+      err.println("  " + p);
+    }
+    err.println("run with --help for usage");
+    return 2;
+  }
+}

@@ -1,0 +1,42 @@
+package io.github.failover4j.proxy;
+
+import io.github.failover4j.core.TokenPool;
+import io.github.failover4j.netty.internal.Endpoint;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One provider as the proxy routes to it: its path prefix, its pool and where its upstream
+ * is. The prefix is stripped and the rest of the path appended to the upstream's base path,
+ * so {@code /openai/v1/models} under prefix {@code /openai} and upstream {@code
+ * https://api.openai.com} goes to {@code https://api.openai.com/v1/models}.
+ */
+record Route(String prefix, ProviderConfig provider, TokenPool pool, Endpoint endpoint) {
+
+  /** The upstream request target for a client's raw path and query, or null if not routed here. */
+  String target(String path, String query) {
+    String rest;
+    if (prefix.equals("/")) {
+      rest = path;
+    } else if (path.equals(prefix) || path.equals(stripped())) {
+      rest = "/";
+    } else if (path.startsWith(stripped() + "/")) {
+      rest = path.substring(stripped().length());
+    } else {
+      return null;
+    }
+    String full = endpoint.basePath() + rest;
+    return query == null ? full : full + "?" + query;
+  }
+
+  private String stripped() {
+    return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+  }
+
+  /** The routes, longest prefix first, so the first that matches is the longest match. */
+  static List<Route> ordered(List<Route> routes) {
+    return routes.stream()
+        .sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed())
+        .toList();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The failover4j proxy: an OpenAI-compatible reverse proxy with token failover, run with
+ * {@code java -jar failover-proxy.jar}. An application, not a library: it exports nothing.
+ */
+module io.github.failover4j.proxy {
+  requires io.github.failover4j.netty;
+  requires io.netty.buffer;
+  requires io.netty.codec;
+  requires io.netty.codec.http;
+  requires com.fasterxml.jackson.databind;
+  requires java.logging;
+  requires java.net.http;
+}
