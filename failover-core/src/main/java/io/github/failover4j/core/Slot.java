@@ -34,6 +34,7 @@ final class Slot {
   private static final long FAILURE_MASK = 0xFFFF_FFFFL & ~STATE_MASK;
   private static final long MAX_FAILURES = FAILURE_MASK >>> 2;
   private static final VarHandle WORD;
+  private static final Action[] ACTIONS = Action.values();
 
   static {
     try {
@@ -98,8 +99,6 @@ final class Slot {
     this.weight = spec.weight();
     this.handle = new TokenHandle(pool, this, 0);
   }
-
-  private static final Action[] ACTIONS = Action.values();
 
   /** Where {@link #countCause} tallies a condition's (or {@code -1}: no condition's) action. */
   static int causeIndex(int condition, Action action) {

@@ -7,8 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.failover4j.core.TokenSnapshot.Cause;
 import io.github.failover4j.fixtures.TalliedRules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +88,42 @@ class TotalsTest {
     a.report(TestResponse.status(503));
     assertThat(f.snapshotOf(A).failuresByCause()).containsExactlyInAnyOrderEntriesOf(Map.of(
         new Cause(2, Action.COUNT), 2L, new Cause(3, Action.COUNT), 1L));
+  }
+
+  @Test
+  void talliesFromManyThreadsAddUp() throws Exception {
+    PoolFixture f = new PoolFixture(FailoverConfig.builder().failureThreshold(1_000_000)
+        .conditions(Condition.status(404).withAction(Action.IGNORE), Condition.status(503))
+        .build(), A);
+    int threads = 4;
+    int each = 10_000;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int status = t % 2 == 0 ? 404 : 503;
+        done.add(pool.submit(() -> {
+          start.await();
+          TokenHandle a = f.pool.select();
+          for (int i = 0; i < each; i++) {
+            a.report(TestResponse.status(status));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> d : done) {
+        d.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    TokenSnapshot s = f.snapshotOf(A);
+    assertThat(s.failuresByCause()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        new Cause(0, Action.IGNORE), 2L * each, new Cause(1, Action.COUNT), 2L * each));
+    assertThat(s.requests()).isEqualTo((long) threads * each);
+    assertThat(s.failures()).isEqualTo(2L * each);
   }
 
   @Test
