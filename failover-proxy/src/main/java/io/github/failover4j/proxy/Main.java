@@ -118,6 +118,7 @@ public final class Main {
   private static int serve(GatewayConfig config, String listen, PrintStream out,
       PrintStream err, SignalStop stop) {
     warmUpLogging();
+    Preload.proxyClasses();
     FailoverProxy proxy;
     try {
       FailoverProxy.Builder b = FailoverProxy.builder(config)
