@@ -2,39 +2,54 @@ package io.github.failover4j.core.internal;
 
 /**
  * Bounds what one regex may cost. RE2 runs in time linear in the input, but the factor is the
- * size of the compiled program, and counted repetition multiplies it: {@code a{1000}b} is a
- * program of a thousand steps per input byte, {@code ((a{100}){100}){100}} one of a million.
- * This estimates the size of the expanded program (counting each literal, class, anchor,
- * group, alternative and operator once, and a counted repetition as that many copies of what
- * it repeats) and rejects patterns over {@link #MAX_SIZE}, so judging a body costs at most
- * about {@code MAX_SIZE} steps per byte of its (capped) prefix.
+ * number of states alive at once, and counted repetition multiplies them: {@code a{1000}b} keeps
+ * up to a thousand states alive per input byte (seconds on a 64 KiB body of {@code a}s), and
+ * {@code ((a{100}){100}){100}} compiles to a program of a million instructions. This estimates
+ * the size of the expanded program (counting each literal, class, anchor, group, alternative and
+ * operator once, and a counted repetition as that many copies of what it repeats) and rejects a
+ * pattern whose counted repetitions add more than {@link #MAX_REPEATED} to it, or whose
+ * expanded size is over {@link #MAX_SIZE}. Judging one body then keeps at most about {@code
+ * MAX_REPEATED} repeated states alive per byte of its (capped) prefix.
  */
 public final class RegexCost {
   /** The largest expanded program accepted. */
-  public static final int MAX_SIZE = 500;
+  public static final int MAX_SIZE = 1000;
+  /** The most that counted repetitions ({@code {n}}, {@code {n,m}}) may add to a program. */
+  public static final int MAX_REPEATED = 100;
 
   private final String re;
+  private final boolean expand;
   private int at;
 
-  private RegexCost(String re) {
+  private RegexCost(String re, boolean expand) {
     this.re = re;
+    this.expand = expand;
   }
 
   /**
-   * Why {@code regex} is too costly, e.g. {@code "expands to 1001 steps (the limit is 500)"};
-   * null when it is not. The regex is assumed to compile (this does not validate it).
+   * Why {@code regex} is too costly, e.g. {@code "is too costly: its counted repetition adds
+   * 999 states (the limit is 100)…"}; null when it is not. The regex is assumed to compile
+   * (this does not validate it).
    */
   public static String problem(String regex) {
     long size = size(regex);
-    return size <= MAX_SIZE ? null : "is too large: counted repetition expands it to "
-        + (size >= Integer.MAX_VALUE ? "over 2^31" : String.valueOf(size))
-        + " steps (the limit is " + MAX_SIZE + "); use fewer or smaller {n} repeats";
+    long repeated = size - new RegexCost(regex, false).alternation();
+    if (repeated > MAX_REPEATED) {
+      return "is too costly: its counted repetition adds " + show(repeated)
+          + " states to check at every body byte (the limit is " + MAX_REPEATED
+          + "); use smaller {n} repeats, or .* between literals";
+    }
+    return size <= MAX_SIZE ? null : "is too large: it expands to " + show(size)
+        + " steps (the limit is " + MAX_SIZE + ")";
+  }
+
+  private static String show(long n) {
+    return n >= Integer.MAX_VALUE ? "over 2^31" : String.valueOf(n);
   }
 
   /** The estimated size of the expanded program, saturating at {@link Integer#MAX_VALUE}. */
   static long size(String regex) {
-    RegexCost c = new RegexCost(regex);
-    return c.alternation();
+    return new RegexCost(regex, true).alternation();
   }
 
   private long alternation() {
@@ -127,7 +142,7 @@ public final class RegexCost {
         long min = comma < 0 ? Long.parseLong(body) : Long.parseLong(body.substring(0, comma));
         long max = comma < 0 ? min : comma == body.length() - 1 ? min + 1
             : Long.parseLong(body.substring(comma + 1));
-        size = mul(size, Math.max(1, max));
+        size = expand ? mul(size, Math.max(1, max)) : add(size, 1);
       } else {
         break;
       }
