@@ -101,7 +101,7 @@ final class ClientGuard {
     private State state = State.AWAITING_HEAD;
     private int inFlight;
     private boolean informational;
-    private boolean responding;
+    private int responsesStarted;
     private ScheduledFuture<?> timer;
 
     /** The handler that goes before the HTTP codec. */
@@ -109,9 +109,9 @@ final class ClientGuard {
       return first;
     }
 
-    /** Whether a response has begun and not yet ended. */
-    boolean responding() {
-      return responding;
+    /** How many responses (not counting 1xx) have begun on this connection. */
+    int responsesStarted() {
+      return responsesStarted;
     }
 
     @Override
@@ -143,7 +143,9 @@ final class ClientGuard {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof HttpResponse r) {
         informational = r.status().code() < 200;
-        responding = !informational;
+        if (!informational) {
+          responsesStarted++;
+        }
       }
       boolean ends = msg instanceof LastHttpContent && !informational;
       if (msg instanceof FullHttpResponse || msg instanceof LastHttpContent) {
@@ -151,7 +153,6 @@ final class ClientGuard {
       }
       ctx.write(msg, promise);
       if (ends) {
-        responding = false;
         if (inFlight > 0 && --inFlight == 0) {
           state = State.IDLE;
           arm(limits.keepAliveTimeout().toNanos());

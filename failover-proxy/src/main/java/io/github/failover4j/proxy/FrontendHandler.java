@@ -38,6 +38,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> queued = new ArrayDeque<>();
   /** A request was refused and the connection is closing: nothing more is read. */
   private boolean refused;
+  /** Request heads handled so far on this connection (the current one included). */
+  private int requests;
 
   FrontendHandler(FailoverProxy proxy, ClientGuard.Tracker tracker) {
     this.proxy = proxy;
@@ -98,6 +100,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void request(HttpRequest request) {
+    requests++;
     RequestChecks.Refusal refusal = RequestChecks.check(request);
     if (refusal != null) {
       refuse(refusal);
@@ -166,7 +169,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /**
    * A request body whose chunked framing broke: the upstream must never take what it got for a
    * whole request, so its exchange is aborted (the upstream connection closed) and the client
-   * gets 400 (or, when its response had begun, just the close).
+   * gets 400 (or, when its request was answered already, at least in part, just the close).
    */
   private void badBody(RequestChecks.Refusal refusal) {
     if (exchange != null) {
@@ -174,7 +177,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       exchange = null;
       e.abort();
     }
-    if (tracker.responding()) {
+    if (tracker.responsesStarted() >= requests) {
       refused = true;
       ctx.close();
     } else {
