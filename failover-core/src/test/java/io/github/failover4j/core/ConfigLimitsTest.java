@@ -108,9 +108,10 @@ class ConfigLimitsTest {
 
   @Test
   void aFileOfExactlyTheLimitIsRead(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("big.yaml");
-    String pad = "#" + "x".repeat((1 << 20) - VALID.length() - 2) + "\n";
-    Files.writeString(file, VALID + pad);
+    // JSON padded with spaces: at the limit, yet quick to parse
+    String json = "{\"failover\": {\"failure\": {\"conditions\": [{\"status_code\": 503}]}}}";
+    Path file = dir.resolve("big.json");
+    Files.writeString(file, json + " ".repeat((1 << 20) - json.length()));
     assertThat(Files.size(file)).isEqualTo(1 << 20);
     assertThat(FailoverConfig.load(file).failure()).isNotNull();
   }
