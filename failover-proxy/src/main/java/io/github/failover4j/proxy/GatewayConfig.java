@@ -1,12 +1,12 @@
 package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.ConfigException;
+import io.github.failover4j.core.internal.ConfigFiles;
 import io.github.failover4j.core.internal.ConfigParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The proxy's configuration file (the gateway file): where it listens and its providers:
@@ -22,12 +22,22 @@ import java.util.List;
  *
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
+ * @param clientLimits what clients are allowed (connections, timeouts, head size)
  */
-public record GatewayConfig(String listen, List<ProviderConfig> providers) {
+public record GatewayConfig(String listen, List<ProviderConfig> providers,
+    ClientLimits clientLimits) {
+  /** The largest configuration file read, so a huge file is an error, not a long stall. */
+  public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
   /** Copies the list. */
   public GatewayConfig {
     providers = List.copyOf(providers);
+    Objects.requireNonNull(clientLimits, "clientLimits");
+  }
+
+  /** With the default {@link ClientLimits}. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers) {
+    this(listen, providers, ClientLimits.DEFAULTS);
   }
 
   /**
@@ -39,8 +49,14 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers) {
     return ConfigParser.parse(text, (root, secrets) -> new GatewayReader(secrets).read(root));
   }
 
-  /** Reads and {@linkplain #parse(String) parses} a UTF-8 file. */
+  /**
+   * Reads and {@linkplain #parse(String) parses} a UTF-8 file of at most {@value
+   * #MAX_FILE_BYTES} bytes.
+   *
+   * @throws ConfigException when the file is too large or not UTF-8 (naming the file and the
+   *     line), or for every problem of its content
+   */
   public static GatewayConfig load(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+    return ConfigFiles.load(file, GatewayConfig::parse);
   }
 }

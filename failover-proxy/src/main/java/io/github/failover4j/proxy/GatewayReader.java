@@ -18,7 +18,7 @@ import java.util.Map;
 
 /** Reads a gateway configuration: {@code listen} and the {@code providers}. */
 final class GatewayReader {
-  static final List<String> ROOT_KEYS = List.of("listen", "providers");
+  static final List<String> ROOT_KEYS = List.of("listen", "providers", "limits");
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
       List.of("name", "upstream", "pathPrefix", "auth", "apiTokens"), FailoverReader.SCOPE_KEYS);
@@ -38,6 +38,9 @@ final class GatewayReader {
     Fields f = root.fields();
     f.rejectUnknown(ROOT_KEYS);
     String listen = Endpoints.listen(f.get("listen"));
+    Fields limits = f.get("limits").fields();
+    limits.rejectUnknown(ClientLimits.KEYS);
+    ClientLimits clientLimits = ClientLimits.read(limits);
     Node providersNode = f.get("providers");
     providersNode.require("");
     if (providersNode.value() instanceof List<?> l && l.isEmpty()) {
@@ -48,7 +51,7 @@ final class GatewayReader {
       providers.add(provider(p));
     }
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        ? new GatewayConfig(listen, providers) : null;
+        && clientLimits != null ? new GatewayConfig(listen, providers, clientLimits) : null;
   }
 
   private ProviderConfig provider(Node p) {
