@@ -60,6 +60,9 @@ public final class FailoverProxy implements AutoCloseable {
   private final List<Route> routes;
   private final UpstreamConnections connections;
   private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final Limits limits;
+  private final RetryMemory retryMemory;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Channel server;
@@ -72,7 +75,10 @@ public final class FailoverProxy implements AutoCloseable {
         NioIoHandler.newFactory());
     try {
       SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
-      connections = new UpstreamConnections(ssl);
+      limits = b.config.limits();
+      retryMemory = new RetryMemory(limits.retryBufferBytes());
+      ticker = b.ticker;
+      connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
       List<Route> built = new ArrayList<>();
       for (ProviderConfig p : b.config.providers()) {
@@ -135,6 +141,20 @@ public final class FailoverProxy implements AutoCloseable {
 
   Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The clock of the engine and of the upstream timeouts. */
+  Ticker ticker() {
+    return ticker;
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  /** Request bodies kept for retries, all requests together. */
+  RetryMemory retryMemory() {
+    return retryMemory;
   }
 
   boolean closing() {

@@ -22,12 +22,19 @@ import java.util.List;
  *
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
+ * @param limits the memory and size limits ({@code limits:})
  */
-public record GatewayConfig(String listen, List<ProviderConfig> providers) {
+public record GatewayConfig(String listen, List<ProviderConfig> providers, Limits limits) {
 
   /** Copies the list. */
   public GatewayConfig {
     providers = List.copyOf(providers);
+    java.util.Objects.requireNonNull(limits, "limits");
+  }
+
+  /** With the {@linkplain Limits#DEFAULT default limits}. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers) {
+    this(listen, providers, Limits.DEFAULT);
   }
 
   /**

@@ -16,12 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a gateway configuration: {@code listen} and the {@code providers}. */
+/** Reads a gateway configuration: {@code listen}, the {@code providers} and {@code limits}. */
 final class GatewayReader {
-  static final List<String> ROOT_KEYS = List.of("listen", "providers");
+  static final List<String> ROOT_KEYS = List.of("listen", "providers", "limits");
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
-      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens"), FailoverReader.SCOPE_KEYS);
+      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"), FailoverReader.SCOPE_KEYS);
 
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> prefixes = new HashMap<>();
@@ -43,12 +43,13 @@ final class GatewayReader {
     if (providersNode.value() instanceof List<?> l && l.isEmpty()) {
       providersNode.invalid("is empty; give at least one provider");
     }
+    Limits limits = LimitsReader.read(f.get("limits"));
     List<ProviderConfig> providers = new ArrayList<>();
     for (Node p : providersNode.list()) {
       providers.add(provider(p));
     }
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        ? new GatewayConfig(listen, providers) : null;
+        && limits != null ? new GatewayConfig(listen, providers, limits) : null;
   }
 
   private ProviderConfig provider(Node p) {
@@ -70,12 +71,13 @@ final class GatewayReader {
     Auth auth = auth(f.get("auth"));
     List<TokenSpec> tokens = new TokenReader(secrets).read(f.get("apiTokens"));
     FailoverConfig failover = FailoverReader.read(f);
+    Timeouts timeouts = Timeouts.read(f.get("timeouts"));
     if (p.problemsSoFar() != before || name == null || upstream == null || prefix == null
-        || auth == null || tokens == null || failover == null) {
+        || auth == null || tokens == null || failover == null || timeouts == null) {
       return null;
     }
     try {
-      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover);
+      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover, timeouts);
     } catch (IllegalArgumentException e) {
       p.problem(e.getMessage());
       return null;
