@@ -10,26 +10,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One client request relayed to a provider, with retries on other tokens (SPEC §5). Runs on
@@ -37,9 +29,9 @@ import java.util.Set;
  * lock.
  *
  * <p>The request body is relayed as it arrives and kept ({@link RequestBody}) so it can be sent
- * again; the proxy frames it itself ({@link Headers#upstreamHead}). When a retry is still
- * possible, the response is held back until the {@link FailoverClientHandler} has judged it; the
- * head of an event stream is held until its first body bytes (SPEC §10). A failure is then
+ * again; the proxy frames it itself ({@link Headers#at.upstreamHead}). When a retry is still
+ * possible, the response is at.held back until the {@link FailoverClientHandler} has at.judged it; the
+ * head of an event stream is at.held until its first body bytes (SPEC §10). A failure is then
  * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
  * wait; a response that breaks after bytes went out ends as {@link StreamGuard} says. An
  * upstream connection goes back to the pool only after an exchange that ended cleanly.
@@ -65,22 +57,10 @@ final class Exchange {
   private Channel upstream;
   private boolean reused;
   private boolean resentOnFreshConnection;
-  private boolean lastSent;
-  /** The whole request reached the upstream's socket. */
-  private boolean requestWritten;
-  /** A write of this attempt failed: the upstream never got the whole request. */
-  private boolean writeFailed;
   private Phase phase = Phase.CONNECTING;
-  private final List<HttpObject> held = new ArrayList<>();
-  private HttpResponse upstreamHead;
-  private boolean eventStream;
-  private boolean bodyStarted;
-  private boolean skippingInformational;
-  private boolean upstreamComplete;
-  private boolean judged;
+  private AttemptState at = new AttemptState();
   private boolean unreadable;
   private Kind timedOut;
-  private boolean closeDelimited;
   private boolean responseDone;
 
   Exchange(FailoverProxy proxy, FrontendHandler front, ChannelHandlerContext client, Route route,
@@ -90,10 +70,8 @@ final class Exchange {
     this.client = client;
     this.route = route;
     this.timeouts = route.provider().timeouts();
-    HttpHeaders headers = Headers.endToEnd(request.headers(),
-        Headers.notForwarded(route.pool().auth().header()));
-    headers.set(HttpHeaderNames.HOST, route.endpoint().hostHeader());
-    this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers);
+    this.head = Headers.upstreamBase(request, target, route.pool().auth().header(),
+        route.endpoint().hostHeader());
     this.hasBody = Headers.hasBody(request);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
@@ -119,15 +97,7 @@ final class Exchange {
     token = t;
     upstream = null;
     phase = Phase.CONNECTING;
-    lastSent = false;
-    requestWritten = false;
-    writeFailed = false;
-    upstreamHead = null;
-    eventStream = false;
-    bodyStarted = false;
-    upstreamComplete = false;
-    skippingInformational = false;
-    judged = false;
+    at = new AttemptState();
     body.rewind();
     client.channel().config().setAutoRead(false); // the body waits until the upstream is there
     watchdog.budget(plan.remaining());
@@ -153,7 +123,7 @@ final class Exchange {
     FailoverClientHandler.useToken(upstream, token);
     phase = Phase.WAITING;
     long length = body.complete() ? body.bytes() : -1;
-    upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(written(no, false));
+    upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
     watchdog.watch(Kind.RESPONSE, timeouts.response());
     sendBody();
     if (!body.complete()) {
@@ -167,9 +137,9 @@ final class Exchange {
       return;
     }
     boolean wrote = body.writeTo(upstream);
-    if (body.complete() && !lastSent) {
-      upstream.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(written(attemptNo, true));
-      lastSent = true;
+    if (body.complete() && !at.lastSent) {
+      upstream.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(at.written(true));
+      at.lastSent = true;
       wrote = true;
     }
     if (wrote) {
@@ -178,20 +148,6 @@ final class Exchange {
       }
       upstream.flush();
     }
-  }
-
-  private ChannelFutureListener written(int no, boolean last) {
-    return f -> {
-      if (no != attemptNo) {
-        return;
-      }
-      if (!f.isSuccess()) {
-        writeFailed = true; // the upstream never got the whole request
-        f.channel().close();
-      } else if (last) {
-        requestWritten = true;
-      }
-    };
   }
 
   // ---------------------------------------------------------------- the client's body
@@ -244,30 +200,30 @@ final class Exchange {
     if (msg instanceof HttpResponse r) {
       int status = r.status().code();
       if (status >= 100 && status < 200 && status != 101) {
-        skippingInformational = true; // e.g. 100 Continue: the real response follows
+        at.skippingInformational = true; // e.g. 100 Continue: the real response follows
       } else {
         responseHead(r);
       }
     }
-    if (skippingInformational) {
-      skippingInformational = !(msg instanceof LastHttpContent);
+    if (at.skippingInformational) {
+      at.skippingInformational = !(msg instanceof LastHttpContent);
       ReferenceCountUtil.release(msg);
       return;
     }
     if (msg instanceof HttpContent c) {
-      if (c.content().isReadable() && !bodyStarted) {
-        bodyStarted = true;
+      if (c.content().isReadable() && !at.bodyStarted) {
+        at.bodyStarted = true;
         watchdog.watch(Kind.IDLE, timeouts.idle());
       } else {
         watchdog.activity();
       }
       if (msg instanceof LastHttpContent) {
-        upstreamComplete = true;
+        at.upstreamComplete = true;
         watchdog.stop();
       }
     }
     if (phase == Phase.HOLDING) {
-      held.add((HttpObject) msg);
+      at.held.add((HttpObject) msg);
     } else if (phase == Phase.STREAMING) {
       toClient((HttpObject) msg);
     } else {
@@ -276,11 +232,11 @@ final class Exchange {
   }
 
   private void responseHead(HttpResponse r) {
-    upstreamHead = r;
-    eventStream = StreamGuard.isEventStream(r.headers());
+    at.upstreamHead = r;
+    at.eventStream = StreamGuard.isEventStream(r.headers());
     boolean retryable = body.replayable() && plan.mayRetryFailure(r.status().code());
     // an event stream's head waits for its first bytes: a failure before them can still be retried
-    phase = retryable || eventStream ? Phase.HOLDING : Phase.STREAMING;
+    phase = retryable || at.eventStream ? Phase.HOLDING : Phase.STREAMING;
     if (phase == Phase.STREAMING) {
       watchdog.noBudget();
     }
@@ -291,10 +247,10 @@ final class Exchange {
     }
   }
 
-  /** A read batch ended: a held stream that got its first bytes (and no retry) goes out. */
+  /** A read batch ended: a at.held stream that got its first bytes (and no retry) goes out. */
   void onUpstreamReadComplete(Channel ch) {
-    if (ch == upstream && phase == Phase.HOLDING && eventStream
-        && (bodyStarted || upstreamComplete)) {
+    if (ch == upstream && phase == Phase.HOLDING && at.eventStream
+        && (at.bodyStarted || at.upstreamComplete)) {
       releaseHeld();
     }
   }
@@ -303,7 +259,7 @@ final class Exchange {
     if (ch != upstream || event.token() != token) {
       return;
     }
-    judged = true;
+    at.judged = true;
     if (event.status() == 0) {
       transportError();
       return;
@@ -319,7 +275,7 @@ final class Exchange {
         return;
       }
     }
-    if (!eventStream || bodyStarted || upstreamComplete) {
+    if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
       releaseHeld();
     }
   }
@@ -327,8 +283,8 @@ final class Exchange {
   private void releaseHeld() {
     phase = Phase.STREAMING;
     watchdog.noBudget();
-    List<HttpObject> out = new ArrayList<>(held);
-    held.clear();
+    List<HttpObject> out = new ArrayList<>(at.held);
+    at.held.clear();
     for (HttpObject o : out) {
       toClient(o);
     }
@@ -342,7 +298,7 @@ final class Exchange {
       streamBroken("the upstream closed the connection before the response ended");
     } else if (phase == Phase.HOLDING) {
       upstreamBroken();
-    } else if (!judged && (phase == Phase.CONNECTING || phase == Phase.WAITING)) {
+    } else if (!at.judged && (phase == Phase.CONNECTING || phase == Phase.WAITING)) {
       transportError();
     }
   }
@@ -383,7 +339,7 @@ final class Exchange {
 
   /** The attempt got no usable response: resend, retry on another token, or answer 502/504. */
   private void transportError() {
-    boolean provablyUnsent = reused && writeFailed && upstreamHead == null && timedOut == null;
+    boolean provablyUnsent = reused && at.writeFailed && at.upstreamHead == null && timedOut == null;
     abandonAttempt();
     if (provablyUnsent && !resentOnFreshConnection && body.replayable()) {
       // a pooled connection the upstream had closed took none of the request: try a fresh one
@@ -401,17 +357,7 @@ final class Exchange {
         return;
       }
     }
-    String provider = "the upstream of provider '" + route.pool().name() + "'";
-    if (timedOut != null) {
-      answer(ProxyJson.error(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
-          provider + " did not answer in time"));
-    } else if (unreadable) {
-      answer(ProxyJson.error(HttpResponseStatus.BAD_GATEWAY, "upstream_bad_response",
-          provider + " sent a response the proxy cannot read"));
-    } else {
-      answer(ProxyJson.error(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
-          provider + " could not be reached"));
-    }
+    answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null, unreadable));
   }
 
   // ---------------------------------------------------------------- toward the client
@@ -419,19 +365,20 @@ final class Exchange {
   private void toClient(HttpObject msg) {
     Object out = msg;
     if (msg instanceof HttpResponse r) {
-      HttpHeaders h = Headers.endToEnd(r.headers(), Set.of());
-      closeDelimited = Headers.frame(r.headers(), h, r.status().code(), headRequest, http10);
-      if (proxy.closing()) {
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h);
+      boolean[] byClose = new boolean[1];
+      out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
+      at.closeDelimited = byClose[0];
+      at.scanning = ClientResponse.scans(r.status().code());
+    }
+    if (at.scanning && msg instanceof HttpContent c) {
+      ClientResponse.mask(c.content(), token.secret());
     }
     ChannelFuture f = client.writeAndFlush(out);
     if (msg instanceof LastHttpContent) {
       responseDone = true;
       phase = Phase.DONE;
       releaseUpstream();
-      if (proxy.closing() || closeDelimited) {
+      if (proxy.closing() || at.closeDelimited) {
         f.addListener(ChannelFutureListener.CLOSE);
       }
       finishIfDone();
@@ -455,17 +402,17 @@ final class Exchange {
     responseDone = true;
     watchdog.stop();
     abandonAttempt();
-    StreamGuard.breakOff(client, eventStream, why + "; the response is incomplete");
+    StreamGuard.breakOff(client, at.eventStream, why + "; the response is incomplete");
   }
 
   // ---------------------------------------------------------------- cleanup
 
-  /** Drops the current attempt: its held response and, unless reusable, its connection. */
+  /** Drops the current attempt: its at.held response and, unless reusable, its connection. */
   private void abandonAttempt() {
-    for (HttpObject o : held) {
+    for (HttpObject o : at.held) {
       ReferenceCountUtil.release(o);
     }
-    held.clear();
+    at.held.clear();
     releaseUpstream();
   }
 
@@ -478,8 +425,7 @@ final class Exchange {
     }
     UpstreamHandler.unbind(ch);
     ch.config().setAutoRead(true);
-    if (upstreamComplete && requestWritten && !writeFailed && upstreamHead != null
-        && HttpUtil.isKeepAlive(upstreamHead)) {
+    if (at.endedCleanly()) {
       proxy.connections().release(route, ch);
     } else {
       ch.close();

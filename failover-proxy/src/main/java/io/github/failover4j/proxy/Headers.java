@@ -68,6 +68,17 @@ final class Headers {
     return names;
   }
 
+  /**
+   * The client's request as it goes upstream, before framing: end-to-end headers only, no
+   * credential, the upstream's {@code Host}, HTTP/1.1, {@code target}.
+   */
+  static HttpRequest upstreamBase(HttpRequest request, String target, String authHeader,
+      String host) {
+    HttpHeaders headers = endToEnd(request.headers(), notForwarded(authHeader));
+    headers.set(HttpHeaderNames.HOST, host);
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers);
+  }
+
   /** Whether the client's request, as the decoder framed it, has a body. */
   static boolean hasBody(HttpRequest request) {
     return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)

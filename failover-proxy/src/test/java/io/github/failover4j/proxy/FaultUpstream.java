@@ -146,6 +146,11 @@ final class FaultUpstream implements AutoCloseable {
     return null;
   }
 
+  /** A header of a raw {@code head}, by name; null when absent. */
+  static String readHeadHeader(String head, String name) {
+    return new Request(head, "", 0, 0).header(name);
+  }
+
   /** The body as the head frames it: Content-Length, chunked, or none. */
   static String readBody(String head, InputStream in) throws IOException {
     Request r = new Request(head, "", 0, 0);

@@ -210,13 +210,16 @@ class HostileUpstreamTest {
   }
 
   @Test
-  void anUpstreamThatEchoesHeadersGetsNoClientCredential() throws Exception {
+  void anUpstreamThatEchoesHeadersHandsTheClientNeitherCredentialNorToken() throws Exception {
     start(FaultUpstream.echo());
     Socket c = connect();
     send(c, post("/v1/chat/completions", CHAT, "X-Api-Key: client-x\r\n"));
     String[] r = readResponse(c);
     assertThat(r[0]).startsWith("HTTP/1.1 400");
-    assertThat(r[1]).doesNotContain("client-x");
+    assertThat(r[1]).doesNotContain("client-x").doesNotContain(TOKEN)
+        .contains("Bearer " + "*".repeat(TOKEN.length())); // masked, same length
+    assertThat(r[1]).hasSize(Integer.parseInt(FaultUpstream.readHeadHeader(r[0],
+        "content-length")));
   }
 
   // ---------------------------------------------------------------- item 2: timeouts
