@@ -47,6 +47,9 @@ final class ClientResponse {
 
   /** Masks every whole occurrence of {@code secret} in {@code content}, in place. */
   static void mask(ByteBuf content, String secret) {
+    if (content.isReadOnly()) {
+      return; // not one of the decoder's own buffers; left as it is (best effort)
+    }
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
     byte[] stars = new byte[needle.length];
     Arrays.fill(stars, (byte) '*');

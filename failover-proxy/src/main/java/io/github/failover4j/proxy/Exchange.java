@@ -179,9 +179,12 @@ final class Exchange {
     }
   }
 
+  /** A slow client pauses the upstream, and its idle timeout: the upstream is not silent. */
   void onClientWritable() {
     if (upstream != null && phase == Phase.STREAMING) {
-      upstream.config().setAutoRead(client.channel().isWritable());
+      boolean writable = client.channel().isWritable();
+      upstream.config().setAutoRead(writable);
+      watchdog.watch(Kind.IDLE, writable ? timeouts.idle() : null);
     }
   }
 
@@ -384,6 +387,7 @@ final class Exchange {
       finishIfDone();
     } else if (!client.channel().isWritable() && upstream != null) {
       upstream.config().setAutoRead(false); // resumed by onClientWritable
+      watchdog.watch(Kind.IDLE, null);
     }
   }
 
