@@ -29,9 +29,9 @@ import java.util.List;
  * lock.
  *
  * <p>The request body is relayed as it arrives and kept ({@link RequestBody}) so it can be sent
- * again; the proxy frames it itself ({@link Headers#at.upstreamHead}). When a retry is still
- * possible, the response is at.held back until the {@link FailoverClientHandler} has at.judged it; the
- * head of an event stream is at.held until its first body bytes (SPEC §10). A failure is then
+ * again; the proxy frames it itself ({@link Headers#upstreamHead}). When a retry is still
+ * possible, the response is held back until the {@link FailoverClientHandler} has judged it; the
+ * head of an event stream is held until its first body bytes (SPEC §10). A failure is then
  * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
  * wait; a response that breaks after bytes went out ends as {@link StreamGuard} says. An
  * upstream connection goes back to the pool only after an exchange that ended cleanly.
@@ -250,7 +250,7 @@ final class Exchange {
     }
   }
 
-  /** A read batch ended: a at.held stream that got its first bytes (and no retry) goes out. */
+  /** A read batch ended: a held stream that got its first bytes (and no retry) goes out. */
   void onUpstreamReadComplete(Channel ch) {
     if (ch == upstream && phase == Phase.HOLDING && at.eventStream
         && (at.bodyStarted || at.upstreamComplete)) {
@@ -342,7 +342,8 @@ final class Exchange {
 
   /** The attempt got no usable response: resend, retry on another token, or answer 502/504. */
   private void transportError() {
-    boolean provablyUnsent = reused && at.writeFailed && at.upstreamHead == null && timedOut == null;
+    boolean provablyUnsent = reused && at.writeFailed && at.upstreamHead == null
+        && timedOut == null;
     abandonAttempt();
     if (provablyUnsent && !resentOnFreshConnection && body.replayable()) {
       // a pooled connection the upstream had closed took none of the request: try a fresh one
@@ -411,7 +412,7 @@ final class Exchange {
 
   // ---------------------------------------------------------------- cleanup
 
-  /** Drops the current attempt: its at.held response and, unless reusable, its connection. */
+  /** Drops the current attempt: its held response and, unless reusable, its connection. */
   private void abandonAttempt() {
     for (HttpObject o : at.held) {
       ReferenceCountUtil.release(o);

@@ -21,7 +21,8 @@ final class GatewayReader {
   static final List<String> ROOT_KEYS = List.of("listen", "providers", "limits");
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
-      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"), FailoverReader.SCOPE_KEYS);
+      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"),
+      FailoverReader.SCOPE_KEYS);
 
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> prefixes = new HashMap<>();

@@ -37,7 +37,7 @@ public record Timeouts(Duration connect, Duration response, Duration firstByte, 
     }
   }
 
-  /** Reads {@code node} ({@code timeouts:}), each key defaulted; null when a problem was reported. */
+  /** Reads {@code node} ({@code timeouts:}), each key defaulted; null after a reported problem. */
   static Timeouts read(Node node) {
     if (!node.present()) {
       return DEFAULT;

@@ -447,7 +447,8 @@ class HostileUpstreamTest {
     }
     assertThat(up.connections()).isEqualTo(1);
     Channel pooled = awaitPooled();
-    assertThat(closeListeners(pooled)).as("listeners on the pooled connection").isLessThanOrEqualTo(2);
+    assertThat(closeListeners(pooled)).as("listeners on the pooled connection")
+        .isLessThanOrEqualTo(2);
     assertThat(proxy.connections().open()).isEqualTo(1);
   }
 
