@@ -62,6 +62,9 @@ public final class FailoverProxy implements AutoCloseable {
   private final List<Route> routes;
   private final UpstreamConnections connections;
   private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final Limits limits;
+  private final RetryMemory retryMemory;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Channel server;
@@ -75,7 +78,10 @@ public final class FailoverProxy implements AutoCloseable {
         NioIoHandler.newFactory());
     try {
       SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
-      connections = new UpstreamConnections(ssl);
+      limits = b.config.limits();
+      retryMemory = new RetryMemory(limits.retryBufferBytes());
+      ticker = b.ticker;
+      connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
       List<Route> built = new ArrayList<>();
       for (ProviderConfig p : b.config.providers()) {
@@ -88,11 +94,11 @@ public final class FailoverProxy implements AutoCloseable {
             Endpoint.of(p.upstream())));
       }
       routes = Route.ordered(built);
-      ClientLimits limits = b.limits != null ? b.limits : b.config.clientLimits();
-      guard = new ClientGuard(limits);
+      ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
+      guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-          .setMaxHeaderSize(limits.maxHeaderBytes());
+          .setMaxHeaderSize(clientLimits.maxHeaderBytes());
       ChannelFuture bound = new ServerBootstrap()
           .group(boss, workers)
           .channel(NioServerSocketChannel.class)
@@ -175,6 +181,20 @@ public final class FailoverProxy implements AutoCloseable {
 
   Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The clock of the engine and of the upstream timeouts. */
+  Ticker ticker() {
+    return ticker;
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  /** Request bodies kept for retries, all requests together. */
+  RetryMemory retryMemory() {
+    return retryMemory;
   }
 
   boolean closing() {
@@ -261,7 +281,7 @@ public final class FailoverProxy implements AutoCloseable {
     private final List<TokenListener> listeners = new ArrayList<>();
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private ClientLimits limits;
+    private ClientLimits clientLimits;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -304,7 +324,7 @@ public final class FailoverProxy implements AutoCloseable {
 
     /** What clients are allowed; default the config's {@link GatewayConfig#clientLimits()}. */
     public Builder clientLimits(ClientLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      this.clientLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

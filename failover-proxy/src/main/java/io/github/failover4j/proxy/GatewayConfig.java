@@ -23,9 +23,10 @@ import java.util.Objects;
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
  * @param clientLimits what clients are allowed (connections, timeouts, head size)
+ * @param limits the memory and size limits toward upstreams (retry buffers, response heads)
  */
 public record GatewayConfig(String listen, List<ProviderConfig> providers,
-    ClientLimits clientLimits) {
+    ClientLimits clientLimits, Limits limits) {
   /** The largest configuration file read, so a huge file is an error, not a long stall. */
   public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
@@ -33,11 +34,12 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
   public GatewayConfig {
     providers = List.copyOf(providers);
     Objects.requireNonNull(clientLimits, "clientLimits");
+    Objects.requireNonNull(limits, "limits");
   }
 
-  /** With the default {@link ClientLimits}. */
+  /** With the default {@link ClientLimits} and {@linkplain Limits#DEFAULT limits}. */
   public GatewayConfig(String listen, List<ProviderConfig> providers) {
-    this(listen, providers, ClientLimits.DEFAULTS);
+    this(listen, providers, ClientLimits.DEFAULTS, Limits.DEFAULT);
   }
 
   /**

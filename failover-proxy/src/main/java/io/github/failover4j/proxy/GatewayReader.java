@@ -16,12 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a gateway configuration: {@code listen} and the {@code providers}. */
+/** Reads a gateway configuration: {@code listen}, the {@code providers} and {@code limits}. */
 final class GatewayReader {
   static final List<String> ROOT_KEYS = List.of("listen", "providers", "limits");
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
-      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens"), FailoverReader.SCOPE_KEYS);
+      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"),
+      FailoverReader.SCOPE_KEYS);
 
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> prefixes = new HashMap<>();
@@ -38,9 +39,11 @@ final class GatewayReader {
     Fields f = root.fields();
     f.rejectUnknown(ROOT_KEYS);
     String listen = Endpoints.listen(f.get("listen"));
-    Fields limits = f.get("limits").fields();
-    limits.rejectUnknown(ClientLimits.KEYS);
-    ClientLimits clientLimits = ClientLimits.read(limits);
+    // One `limits:` map, two readers: what clients may do, and memory toward upstreams.
+    Fields limitsFields = f.get("limits").fields();
+    limitsFields.rejectUnknown(FailoverReader.concat(ClientLimits.KEYS, LimitsReader.KEYS));
+    ClientLimits clientLimits = ClientLimits.read(limitsFields);
+    Limits limits = LimitsReader.read(limitsFields);
     Node providersNode = f.get("providers");
     providersNode.require("");
     if (providersNode.value() instanceof List<?> l && l.isEmpty()) {
@@ -51,7 +54,8 @@ final class GatewayReader {
       providers.add(provider(p));
     }
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        && clientLimits != null ? new GatewayConfig(listen, providers, clientLimits) : null;
+        && clientLimits != null && limits != null
+        ? new GatewayConfig(listen, providers, clientLimits, limits) : null;
   }
 
   private ProviderConfig provider(Node p) {
@@ -73,12 +77,13 @@ final class GatewayReader {
     Auth auth = auth(f.get("auth"));
     List<TokenSpec> tokens = new TokenReader(secrets).read(f.get("apiTokens"));
     FailoverConfig failover = FailoverReader.read(f);
+    Timeouts timeouts = Timeouts.read(f.get("timeouts"));
     if (p.problemsSoFar() != before || name == null || upstream == null || prefix == null
-        || auth == null || tokens == null || failover == null) {
+        || auth == null || tokens == null || failover == null || timeouts == null) {
       return null;
     }
     try {
-      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover);
+      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover, timeouts);
     } catch (IllegalArgumentException e) {
       p.problem(e.getMessage());
       return null;
