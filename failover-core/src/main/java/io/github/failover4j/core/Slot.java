@@ -4,6 +4,7 @@ import io.github.failover4j.spi.Scheduler.Cancellable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -69,6 +70,8 @@ final class Slot {
   /** When the next probe or the end of the cooldown is due; {@link #NONE} when neither is. */
   volatile long nextEventAt = NONE;
   volatile String lastFailureReason = "";
+  /** The latest fleet state this replica knows of the token (SPEC §8); {@code null}: none. */
+  final AtomicReference<FleetState> fleet = new AtomicReference<>();
 
   static final long NONE = Long.MIN_VALUE;
 

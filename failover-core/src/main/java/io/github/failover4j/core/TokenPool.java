@@ -70,6 +70,7 @@ public final class TokenPool implements AutoCloseable {
   final ProbeTransport prober;
   final Events events;
   private final Recovery recovery;
+  final Fleet fleet;
 
   private volatile Settings settings;
   private volatile Slot[] slots;
@@ -105,6 +106,7 @@ public final class TokenPool implements AutoCloseable {
     this.cursors = new int[(stripeMask + 1) * STRIPE_PAD];
     this.recovery = new Recovery(this);
     this.healthy = Healthy.of(0, slots);
+    this.fleet = b.fleet == null ? Fleet.NONE : new Fleet(this, wallClock);
   }
 
   /** A builder for a pool named {@code name}. */
@@ -385,15 +387,47 @@ public final class TokenPool implements AutoCloseable {
     refreshHealthy();
     events.emit(TokenEvent.Kind.EJECTED, s, reason, now);
     recovery.start(s, outFor);
+    fleet.ejected(s, outFor);
+  }
+
+  /**
+   * Another replica ejected {@code s} (SPEC §8): out here too, whatever its count or the
+   * ejection limit, recovering by the shared deadline ({@code leftNanos} from now).
+   */
+  void ejectedByFleet(Slot s, Action by, int level, long leftNanos) {
+    long w = s.word();
+    while (Slot.state(w) != Slot.REMOVED) {
+      s.newChain(); // before the CAS, so it cannot end a chain started after it
+      if (s.cas(w, Slot.withState(w, Slot.EJECTED))) {
+        long now = ticker.nanoTime();
+        if (Slot.state(w) == Slot.HEALTHY) {
+          notHealthy.incrementAndGet();
+          s.ejectedAt = now;
+          s.ejections.increment();
+        }
+        s.ejectedBy = by;
+        s.backoffLevel = level;
+        if (by == Action.COOLDOWN) {
+          s.extendCooldown(now + leftNanos);
+        }
+        refreshHealthy();
+        events.emit(TokenEvent.Kind.EJECTED, s, "by the fleet", now);
+        recovery.start(s, by == Action.COOLDOWN ? 0 : leftNanos);
+        return;
+      }
+      w = s.word();
+    }
   }
 
   /**
    * {@code EJECTED} (or {@code DISABLED}, by an operator) → {@code HEALTHY}, new epoch. An
-   * automatic restore waits for the token's cooldown deadline; an operator's does not.
+   * automatic restore waits for the token's cooldown deadline; an operator's (or the
+   * fleet's) does not, and leaves {@code DISABLED} too.
    */
-  boolean restore(Slot s, boolean byOperator, String reason) {
+  boolean restore(Slot s, Fleet.Cause cause, String reason) {
+    boolean any = cause == Fleet.Cause.OPERATOR || cause == Fleet.Cause.FLEET;
     long w = s.word();
-    while (Slot.state(w) == Slot.EJECTED || (byOperator && Slot.state(w) == Slot.DISABLED)) {
+    while (Slot.state(w) == Slot.EJECTED || (any && Slot.state(w) == Slot.DISABLED)) {
       int epoch = Slot.epoch(w) + 1;
       s.handle = new TokenHandle(this, s, epoch);
       // end recovery before the token is back: after the CAS a new ejection may start its own
@@ -405,6 +439,7 @@ public final class TokenPool implements AutoCloseable {
         limitReported.set(false);
         refreshHealthy();
         events.emit(TokenEvent.Kind.RESTORED, s, reason, ticker.nanoTime());
+        fleet.restored(s, cause);
         return true;
       }
       w = s.word();
@@ -440,7 +475,11 @@ public final class TokenPool implements AutoCloseable {
    * @throws IllegalArgumentException when no token has this fingerprint
    */
   public boolean disable(String fingerprint) {
-    Slot s = slot(fingerprint);
+    return disable(slot(fingerprint), true);
+  }
+
+  /** {@code publish}: false when the fleet disabled the token, true for this operator's. */
+  boolean disable(Slot s, boolean publish) {
     long w = s.word();
     while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED) {
       s.newChain(); // before the CAS, so it cannot end a chain started after it
@@ -451,7 +490,11 @@ public final class TokenPool implements AutoCloseable {
         }
         s.ejectedBy = null;
         refreshHealthy();
-        events.emit(TokenEvent.Kind.DISABLED, s, "by an operator", ticker.nanoTime());
+        events.emit(TokenEvent.Kind.DISABLED, s,
+            publish ? "by an operator" : "by an operator, on another replica", ticker.nanoTime());
+        if (publish) {
+          fleet.disabled(s);
+        }
         return true;
       }
       w = s.word();
@@ -467,14 +510,26 @@ public final class TokenPool implements AutoCloseable {
    * @throws IllegalArgumentException when no token has this fingerprint
    */
   public boolean restore(String fingerprint) {
-    return restore(slot(fingerprint), true, "by an operator");
+    return restore(slot(fingerprint), Fleet.Cause.OPERATOR, "by an operator");
   }
 
-  private Slot slot(String fingerprint) {
+  Slot[] slots() {
+    return slots;
+  }
+
+  Slot slotOrNull(String fingerprint) {
     for (Slot s : slots) {
       if (s.fingerprint.equals(fingerprint)) {
         return s;
       }
+    }
+    return null;
+  }
+
+  private Slot slot(String fingerprint) {
+    Slot s = slotOrNull(fingerprint);
+    if (s != null) {
+      return s;
     }
     throw new IllegalArgumentException("pool " + name + " has no token with fingerprint '"
         + fingerprint + "'");
@@ -581,6 +636,7 @@ public final class TokenPool implements AutoCloseable {
     for (Slot s : slots) {
       s.newChain();
     }
+    fleet.close();
   }
 
   @Override
@@ -601,6 +657,7 @@ public final class TokenPool implements AutoCloseable {
     private Ticker ticker = Ticker.SYSTEM;
     private ProbeTransport prober;
     private Clock wallClock = Clock.systemUTC();
+    private FleetSync fleet;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -665,6 +722,17 @@ public final class TokenPool implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Shares this pool's token state with the other replicas of a gateway through {@code
+     * fleet} (SPEC §8): ejections, operator actions and cooldown deadlines reach every
+     * replica, and one replica at a time probes an ejected token. Selection and reports stay
+     * lock-free and allocation-free; the fleet publishes off the request path.
+     */
+    public Builder fleet(FleetSync fleet) {
+      this.fleet = Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
     /** Sends probes; required with a health check. */
     public Builder prober(ProbeTransport prober) {
       this.prober = prober;
@@ -703,7 +771,11 @@ public final class TokenPool implements AutoCloseable {
       if (!missing.isEmpty()) {
         throw new IllegalStateException("pool " + name + " needs " + String.join(", ", missing));
       }
-      return new TokenPool(this);
+      TokenPool pool = new TokenPool(this);
+      if (fleet != null) {
+        pool.fleet.join(fleet); // once built: the fleet may apply states at once
+      }
+      return pool;
     }
   }
 }
