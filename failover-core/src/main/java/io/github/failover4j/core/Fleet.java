@@ -130,13 +130,13 @@ class Fleet implements FleetSync.Member {
 
   @Override
   public FleetState state(String fingerprint) {
-    Slot s = pool.slotOrNull(fingerprint);
+    Slot s = slot(fingerprint);
     return s == null ? null : s.fleet.get();
   }
 
   @Override
   public boolean apply(FleetState state) {
-    Slot s = pool.slotOrNull(state.fingerprint());
+    Slot s = slot(state.fingerprint());
     if (s == null) {
       return false;
     }
@@ -158,11 +158,20 @@ class Fleet implements FleetSync.Member {
 
   @Override
   public void override(FleetState stored) {
-    Slot s = pool.slotOrNull(stored.fingerprint());
+    Slot s = slot(stored.fingerprint());
     if (s != null) {
       s.fleet.set(stored);
       adopt(s, stored);
     }
+  }
+
+  private Slot slot(String fingerprint) {
+    for (Slot s : pool.slots()) {
+      if (s.fingerprint.equals(fingerprint)) {
+        return s;
+      }
+    }
+    return null;
   }
 
   private static boolean matches(Slot s, FleetState state) {
@@ -177,9 +186,29 @@ class Fleet implements FleetSync.Member {
       case EJECTED -> {
         long left = state.until() == null ? 0
             : Math.max(0, wallClock.instant().until(state.until(), ChronoUnit.NANOS));
-        pool.ejectedByFleet(s, state.ejectedBy() == null ? Action.EJECT : state.ejectedBy(),
+        ejected(s, state.ejectedBy() == null ? Action.EJECT : state.ejectedBy(),
             state.backoffLevel(), left);
       }
     }
+  }
+
+  /**
+   * Another replica ejected {@code s}: out here too, whatever its count or the ejection
+   * limit, recovering by the shared deadline ({@code leftNanos} from now).
+   */
+  private void ejected(Slot s, Action by, int level, long leftNanos) {
+    int was = pool.takeOut(s, Slot.EJECTED, true);
+    if (was < 0) {
+      return;
+    }
+    if (was == Slot.HEALTHY) {
+      s.ejections.increment();
+    }
+    s.ejectedBy = by;
+    s.backoffLevel = level;
+    if (by == Action.COOLDOWN) {
+      s.extendCooldown(pool.ticker.nanoTime() + leftNanos);
+    }
+    pool.tookOut(s, "by the fleet", by == Action.COOLDOWN ? 0 : leftNanos);
   }
 }

@@ -3,6 +3,10 @@ package io.github.failover4j.core;
 import io.github.failover4j.spi.Scheduler.Cancellable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -88,6 +92,35 @@ final class Slot {
     this.authorization = auth.value(secret);
     this.weight = spec.weight();
     this.handle = new TokenHandle(pool, this, 0);
+  }
+
+  /**
+   * The slots of {@code tokens}, in order: the slot in {@code old} of a token that stays (with
+   * its new weight), a new one for a new token.
+   *
+   * @throws IllegalArgumentException when the list is empty or names a token twice
+   */
+  static Slot[] all(TokenPool pool, List<TokenSpec> tokens, Map<String, Slot> old) {
+    if (tokens.isEmpty()) {
+      throw new IllegalArgumentException("pool " + pool.name() + " needs at least one token");
+    }
+    Slot[] out = new Slot[tokens.size()];
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < out.length; i++) {
+      TokenSpec t = tokens.get(i);
+      if (!seen.add(t.fingerprint())) {
+        throw new IllegalArgumentException("pool " + pool.name() + ": token " + i + " ("
+            + t.id() + ") is listed twice");
+      }
+      Slot s = old.get(t.fingerprint());
+      if (s == null) {
+        s = new Slot(pool, t, pool.auth());
+      } else {
+        s.weight = t.weight();
+      }
+      out[i] = s;
+    }
+    return out;
   }
 
   long word() {

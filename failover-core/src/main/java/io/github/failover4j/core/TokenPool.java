@@ -99,7 +99,7 @@ public final class TokenPool implements AutoCloseable {
     this.events = new Events(name, b.listeners);
     this.settings = new Settings(b.config, upstream);
     this.wallClock = b.wallClock;
-    this.slots = newSlots(b.tokens, Map.of());
+    this.slots = Slot.all(this, b.tokens, Map.of());
     this.ejectionLimit = b.config.ejection().limit(slots.length);
     int stripes = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
     this.stripeMask = Math.min(stripes, 64) - 1;
@@ -191,10 +191,10 @@ public final class TokenPool implements AutoCloseable {
 
   private TokenHandle selectWhenNoneHealthy(Healthy h) {
     return switch (settings.config.whenAllEjected()) {
-      case FAIL -> throw noHealthyToken();
+      case FAIL -> throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
       case USE_ALL -> {
         if (h.usable.length == 0) {
-          throw noHealthyToken();
+          throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
         }
         yield h.usable[nextCursor(h.usable.length)];
       }
@@ -206,27 +206,11 @@ public final class TokenPool implements AutoCloseable {
           }
         }
         if (best == null) {
-          throw noHealthyToken();
+          throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
         }
         yield best;
       }
     };
-  }
-
-  private NoHealthyTokenException noHealthyToken() {
-    long now = ticker.nanoTime();
-    Settings st = settings;
-    long extraProbes = st.health == null
-        ? 0 : (st.config.healthCheck().successThreshold() - 1) * st.periodNanos;
-    long earliest = Long.MAX_VALUE;
-    for (Slot s : slots) {
-      long at = s.nextEventAt;
-      if (at != Slot.NONE && Slot.state(s.word()) == Slot.EJECTED) {
-        earliest = Math.min(earliest, Math.max(0, at - now) + extraProbes);
-      }
-    }
-    return new NoHealthyTokenException(name,
-        earliest == Long.MAX_VALUE ? null : Duration.ofNanos(earliest));
   }
 
   /**
@@ -390,33 +374,33 @@ public final class TokenPool implements AutoCloseable {
     fleet.ejected(s, outFor);
   }
 
+  /** After a transition the fleet made here: the snapshot is rebuilt, listeners told. */
+  void tookOut(Slot s, String reason, long minOutNanos) {
+    refreshHealthy();
+    events.emit(TokenEvent.Kind.EJECTED, s, reason, ticker.nanoTime());
+    recovery.start(s, minOutNanos);
+  }
+
+
   /**
-   * Another replica ejected {@code s} (SPEC §8): out here too, whatever its count or the
-   * ejection limit, recovering by the shared deadline ({@code leftNanos} from now).
+   * {@code HEALTHY} or {@code EJECTED} (or {@code DISABLED} too with {@code fromAny}) → {@code
+   * to}, ending the token's recovery; returns the state it left, or -1 when it was in none.
    */
-  void ejectedByFleet(Slot s, Action by, int level, long leftNanos) {
+  int takeOut(Slot s, int to, boolean fromAny) {
     long w = s.word();
-    while (Slot.state(w) != Slot.REMOVED) {
+    while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED
+        || (fromAny && Slot.state(w) == Slot.DISABLED)) {
       s.newChain(); // before the CAS, so it cannot end a chain started after it
-      if (s.cas(w, Slot.withState(w, Slot.EJECTED))) {
-        long now = ticker.nanoTime();
+      if (s.cas(w, Slot.withState(w, to))) {
         if (Slot.state(w) == Slot.HEALTHY) {
           notHealthy.incrementAndGet();
-          s.ejectedAt = now;
-          s.ejections.increment();
+          s.ejectedAt = ticker.nanoTime();
         }
-        s.ejectedBy = by;
-        s.backoffLevel = level;
-        if (by == Action.COOLDOWN) {
-          s.extendCooldown(now + leftNanos);
-        }
-        refreshHealthy();
-        events.emit(TokenEvent.Kind.EJECTED, s, "by the fleet", now);
-        recovery.start(s, by == Action.COOLDOWN ? 0 : leftNanos);
-        return;
+        return Slot.state(w);
       }
       w = s.word();
     }
+    return -1;
   }
 
   /**
@@ -480,26 +464,17 @@ public final class TokenPool implements AutoCloseable {
 
   /** {@code publish}: false when the fleet disabled the token, true for this operator's. */
   boolean disable(Slot s, boolean publish) {
-    long w = s.word();
-    while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED) {
-      s.newChain(); // before the CAS, so it cannot end a chain started after it
-      if (s.cas(w, Slot.withState(w, Slot.DISABLED))) {
-        if (Slot.state(w) == Slot.HEALTHY) {
-          notHealthy.incrementAndGet();
-          s.ejectedAt = ticker.nanoTime();
-        }
-        s.ejectedBy = null;
-        refreshHealthy();
-        events.emit(TokenEvent.Kind.DISABLED, s,
-            publish ? "by an operator" : "by an operator, on another replica", ticker.nanoTime());
-        if (publish) {
-          fleet.disabled(s);
-        }
-        return true;
-      }
-      w = s.word();
+    if (takeOut(s, Slot.DISABLED, false) < 0) {
+      return false;
     }
-    return false;
+    s.ejectedBy = null;
+    refreshHealthy();
+    events.emit(TokenEvent.Kind.DISABLED, s,
+        publish ? "by an operator" : "by an operator, on another replica", ticker.nanoTime());
+    if (publish) {
+      fleet.disabled(s);
+    }
+    return true;
   }
 
   /**
@@ -517,19 +492,11 @@ public final class TokenPool implements AutoCloseable {
     return slots;
   }
 
-  Slot slotOrNull(String fingerprint) {
+  private Slot slot(String fingerprint) {
     for (Slot s : slots) {
       if (s.fingerprint.equals(fingerprint)) {
         return s;
       }
-    }
-    return null;
-  }
-
-  private Slot slot(String fingerprint) {
-    Slot s = slotOrNull(fingerprint);
-    if (s != null) {
-      return s;
     }
     throw new IllegalArgumentException("pool " + name + " has no token with fingerprint '"
         + fingerprint + "'");
@@ -537,26 +504,7 @@ public final class TokenPool implements AutoCloseable {
 
   /** A read-only view of every token, in configuration order. */
   public List<TokenSnapshot> snapshot() {
-    long now = ticker.nanoTime();
-    Slot[] all = slots;
-    List<TokenSnapshot> views = new ArrayList<>(all.length);
-    for (Slot s : all) {
-      long w = s.word();
-      int state = Slot.state(w);
-      long next = s.nextEventAt;
-      long cooldown = s.cooldownLeft(now);
-      views.add(new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
-          Slot.failures(w),
-          state != Slot.HEALTHY ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
-          state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
-              : null,
-          state == Slot.EJECTED && cooldown > 0 ? Duration.ofNanos(cooldown) : null,
-          state == Slot.EJECTED ? s.ejectedBy : null,
-          s.backoffLevel,
-          Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(),
-          s.failures.sum(), s.ejections.sum(), s.probes.sum()));
-    }
-    return views;
+    return Views.snapshot(slots, ticker.nanoTime());
   }
 
   // ---------------------------------------------------------------- reload and close
@@ -576,7 +524,7 @@ public final class TokenPool implements AutoCloseable {
       for (Slot s : slots) {
         old.put(s.fingerprint, s);
       }
-      Slot[] fresh = newSlots(tokens, old);
+      Slot[] fresh = Slot.all(this, tokens, old);
       Set<Slot> kept = new HashSet<>(List.of(fresh));
       settings = next;
       slots = fresh;
@@ -593,29 +541,6 @@ public final class TokenPool implements AutoCloseable {
       }
       refreshHealthy();
     }
-  }
-
-  private Slot[] newSlots(List<TokenSpec> tokens, Map<String, Slot> old) {
-    if (tokens.isEmpty()) {
-      throw new IllegalArgumentException("pool " + name + " needs at least one token");
-    }
-    Slot[] out = new Slot[tokens.size()];
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < out.length; i++) {
-      TokenSpec t = tokens.get(i);
-      if (!seen.add(t.fingerprint())) {
-        throw new IllegalArgumentException("pool " + name + ": token " + i + " (" + t.id()
-            + ") is listed twice");
-      }
-      Slot s = old.get(t.fingerprint());
-      if (s == null) {
-        s = new Slot(this, t, auth);
-      } else {
-        s.weight = t.weight();
-      }
-      out[i] = s;
-    }
-    return out;
   }
 
   private void remove(Slot s) {
