@@ -32,8 +32,8 @@ final class Connector {
     this.resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
             TimeUnit.MILLISECONDS))
-        .ioThreadPoolSize(1)
-        .computationThreadPoolSize(1)
+        .ioThreadPoolSize(2) // Lettuce's minimum
+        .computationThreadPoolSize(2)
         .build();
     SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);

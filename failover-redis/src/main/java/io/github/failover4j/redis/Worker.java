@@ -131,7 +131,7 @@ final class Worker implements Runnable {
         Runnable task = queue.poll();
         if (task != null) {
           queued.decrementAndGet();
-          task.run();
+          runSafely(task);
         } else if (reachable && (resyncWanted.getAndSet(false) || now - nextResync >= 0)) {
           nextResync = now + settings.resyncPeriod().toNanos();
           for (PoolLink link : links) {
@@ -150,6 +150,16 @@ final class Worker implements Runnable {
     }
   }
 
+  /** Runs a task; one that throws (a pool's listener, a malformed state) ends only itself. */
+  private void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "fleet " + settings.maskedUri() + ": a fleet task failed; "
+          + "ignored", e);
+    }
+  }
+
   /** Connects the first time, or checks whether Redis is back after an outage. */
   private void reconnect(long now) {
     nextRetry = now + RETRY_NANOS;
@@ -157,6 +167,8 @@ final class Worker implements Runnable {
       if (connection == null) {
         connection = connector.connect();
         commands = connector.commands(connection);
+      }
+      if (pubsub == null) {
         pubsub = connector.connectPubSub();
         pubsub.addListener(new RedisPubSubAdapter<>() {
           @Override

@@ -104,9 +104,12 @@ final class Replica implements AutoCloseable {
     return id;
   }
 
-  /** Polls {@code condition} until it holds; fails naming {@code what} after 15 s. */
+  /**
+   * Polls {@code condition} until it holds; fails naming {@code what} after 30 s (generous:
+   * a first connection on a loaded CI machine takes seconds).
+   */
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError("timed out waiting until " + what);
