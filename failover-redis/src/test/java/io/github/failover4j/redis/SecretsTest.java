@@ -39,6 +39,21 @@ class SecretsTest {
   }
 
   @Test
+  void sentinelTlsAndClusterUrisAreTakenAndMasked() {
+    for (String uri : List.of("redis-sentinel://:" + PASSWORD + "@127.0.0.1:1,127.0.0.1:2/0#primary",
+        "rediss://app:" + PASSWORD + "@127.0.0.1:1/0")) {
+      try (RedisFleet fleet = RedisFleet.builder(uri).replicaId("r1").build()) {
+        assertThat(fleet.toString()).doesNotContain(PASSWORD).contains(":****@127.0.0.1:1");
+      }
+    }
+    try (RedisFleet fleet = RedisFleet.builder("redis://:" + PASSWORD + "@127.0.0.1:1")
+        .cluster(true).build()) {
+      assertThat(fleet.toString()).doesNotContain(PASSWORD);
+      assertThat(fleet.reachable()).isFalse();
+    }
+  }
+
+  @Test
   void toStringAndTheOutageLogShowTheUriMasked() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -70,6 +85,8 @@ class SecretsTest {
     } finally {
       log.removeHandler(capture);
     }
-    assertThat(logged).hasSize(1).noneMatch(l -> l.contains(PASSWORD));
+    assertThat(logged).noneMatch(l -> l.contains(PASSWORD));
+    int port = closedPort;
+    assertThat(logged).filteredOn(l -> l.contains(":" + port)).as("logged once").hasSize(1);
   }
 }
