@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * hybrid logical clock, so the newest transition wins across replicas and a replica's own
  * transitions always order after what it has seen.
  */
-class Fleet implements FleetSync.Member {
+final class Fleet implements FleetSync.Member {
   /** Why a token came back, as far as the fleet is concerned. */
   enum Cause {
     /** An operator's restore: leaves {@code DISABLED} too. */
@@ -51,7 +52,7 @@ class Fleet implements FleetSync.Member {
   }
 
   void join(FleetSync sync) {
-    link = java.util.Objects.requireNonNull(sync.join(this), "FleetSync.join returned null");
+    link = Objects.requireNonNull(sync.join(this), "FleetSync.join returned null");
   }
 
   // ------------------------------------------------------------ local transitions → fleet

@@ -36,7 +36,7 @@ final class PoolLink implements FleetSync.Link {
   public CompletionStage<Boolean> mayProbe(String fingerprint) {
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
     if (closed || !worker.submit(() -> worker.lease(this, fingerprint, answer))) {
-      answer.complete(true); // a full queue: work alone rather than stall recovery
+      answer.complete(true); // closed or a full queue: work alone rather than stall recovery
     }
     return answer;
   }

@@ -83,8 +83,14 @@ final class Worker implements Runnable {
     return reachable;
   }
 
-  /** Queues work for the I/O thread; false (and a resync later) when the queue is full. */
+  /**
+   * Queues work for the I/O thread; false when the fleet is closed, or the queue is full (a
+   * resync then follows).
+   */
   boolean submit(Runnable task) {
+    if (!running) {
+      return false; // closed: the pools work alone
+    }
     if (queued.incrementAndGet() > CAPACITY) {
       queued.decrementAndGet();
       resyncWanted.set(true); // the resync pushes whatever local state the lost task carried

@@ -164,6 +164,15 @@ class StoreTest {
   }
 
   @Test
+  void aPoolWhoseFleetClosedFirstWorksAlone() throws Exception {
+    Member a = new Member();
+    FleetSync.Link la = join("a", a);
+    fleets.remove(0).close();
+    la.publish(state(TokenState.EJECTED, false, 1)); // dropped, never blocks
+    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void withoutRedisEveryReplicaMayProbe() throws Exception {
     Member a = new Member();
     FleetSync.Link la = join("a", a);
