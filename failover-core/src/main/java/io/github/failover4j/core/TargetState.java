@@ -101,7 +101,11 @@ final class TargetState {
   }
 
   private void schedule(Outage o, long delayNanos) {
-    pending = pool.scheduler.schedule(() -> probe(o), delayNanos, TimeUnit.NANOSECONDS);
+    Cancellable task = pool.scheduler.schedule(() -> probe(o), delayNanos, TimeUnit.NANOSECONDS);
+    pending = task;
+    if (outage.get() != o) {
+      task.cancel(); // ended (or replaced) while scheduling: end() may have missed this task
+    }
   }
 
   /** One probe of this target's model with a healthy token of the pool; reschedules on failure. */
