@@ -106,4 +106,21 @@ final class Recovery {
     }
   }
 
+
+  /**
+   * The earliest a token of {@code slots} may be back: its next probe or cooldown end, plus the
+   * further passing probes a restore needs; {@code null} when no return is scheduled.
+   */
+  static Duration earliestReturn(Slot[] slots, Settings st, long now) {
+    long extraProbes = st.health == null
+        ? 0 : (st.config.healthCheck().successThreshold() - 1) * st.periodNanos;
+    long earliest = Long.MAX_VALUE;
+    for (Slot s : slots) {
+      long at = s.nextEventAt;
+      if (at != Slot.NONE && Slot.state(s.word()) == Slot.EJECTED) {
+        earliest = Math.min(earliest, Math.max(0, at - now) + extraProbes);
+      }
+    }
+    return earliest == Long.MAX_VALUE ? null : Duration.ofNanos(earliest);
+  }
 }

@@ -212,19 +212,8 @@ public final class TokenPool implements AutoCloseable {
   }
 
   private NoHealthyTokenException noHealthyToken() {
-    long now = ticker.nanoTime();
-    Settings st = settings;
-    long extraProbes = st.health == null
-        ? 0 : (st.config.healthCheck().successThreshold() - 1) * st.periodNanos;
-    long earliest = Long.MAX_VALUE;
-    for (Slot s : slots) {
-      long at = s.nextEventAt;
-      if (at != Slot.NONE && Slot.state(s.word()) == Slot.EJECTED) {
-        earliest = Math.min(earliest, Math.max(0, at - now) + extraProbes);
-      }
-    }
     return new NoHealthyTokenException(name,
-        earliest == Long.MAX_VALUE ? null : Duration.ofNanos(earliest));
+        Recovery.earliestReturn(slots, settings, ticker.nanoTime()));
   }
 
   /**
@@ -256,10 +245,7 @@ public final class TokenPool implements AutoCloseable {
     return v;
   }
 
-  /**
-   * Records a verdict judged by a {@link FallbackPlan}, reading a cooldown's deadline from
-   * {@code response}; returns whether the ejection limit held back an ejection it called for.
-   */
+  /** Records a verdict judged already; true when the ejection limit held an ejection back. */
   boolean recordJudged(TokenHandle h, Verdict v, ResponseView response) {
     return apply(h, v, v.action() == Action.COOLDOWN
         ? RateLimits.cooldownNanos(v.cooldown(), response, wallClock) : 0);
