@@ -171,6 +171,17 @@ public final class Outages implements AutoCloseable {
     }
   }
 
+  /**
+   * Forgets every target of {@code pool} and stops their probes, e.g. when a reload replaced
+   * the pool by a new one. No event is told.
+   */
+  public void forget(TokenPool pool) {
+    ConcurrentMap<String, TargetState> gone = states.remove(pool);
+    if (gone != null) {
+      gone.values().forEach(TargetState::stopProbes);
+    }
+  }
+
   /** Stops every outage probe; the outage states stay readable. */
   @Override
   public void close() {

@@ -123,7 +123,8 @@ final class TargetState {
     token.slot.probes.increment();
     Probe.send(pool, Probe.request(pool, st, token.authorization(), model == null ? st.probeBody
         : Settings.probeBody(st.config.healthCheck(), model)),
-        (response, error) -> probed(o, st, response, error));
+        (response, error) -> probed(o, st, response,
+            error == null ? null : Secrets.scrub(error, token.secret(), token.id())));
   }
 
   private void probed(Outage o, Settings st, ResponseView response, String error) {

@@ -14,6 +14,7 @@ import io.github.failover4j.core.FallbackPlan.Step;
 import io.github.failover4j.spi.ProbeRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Target outage (SPEC §9): entered, skipped, probed with the target's model, ended. */
@@ -258,6 +259,18 @@ class OutageTest {
   }
 
   @Test
+  void forgettingAPoolDropsItsTargetsAndProbes() {
+    TokenPool openai = openai();
+    FallbackRoute route = f.route(null, Target.of(openai), Target.of(openai, "gpt-4o-mini"));
+    drive(route.plan("gpt-4o"), down(), down(), down(), ok());
+    f.outages.forget(openai);
+    assertThat(f.outages.snapshot()).isEmpty();
+    f.clock.advance(PERIOD_WITH_JITTER.multipliedBy(3));
+    assertThat(f.prober.requests).isEmpty();
+    assertThat(route.plan("gpt-4o").next().model()).isEqualTo("gpt-4o");
+  }
+
+  @Test
   void closingStopsTheProbes() {
     TokenPool openai = openai();
     FallbackRoute route = f.route(null, Target.of(openai), Target.of(openai, "gpt-4o-mini"));
@@ -265,5 +278,47 @@ class OutageTest {
     f.outages.close();
     f.clock.advance(PERIOD_WITH_JITTER.multipliedBy(3));
     assertThat(f.prober.requests).isEmpty();
+  }
+
+  @Test
+  void noTokenInEventsSnapshotsOrLogs() {
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Outages.class.getName());
+    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(capture);
+    jul.setLevel(java.util.logging.Level.ALL);
+    try {
+      TokenPool openai = openai();
+      FallbackRoute route = f.route(null, Target.of(openai), Target.of(openai, "gpt-4o-mini"));
+      drive(route.plan("gpt-4o"), down(), down(), down(), ok());
+      f.clock.advance(PERIOD_WITH_JITTER);
+      String used = f.prober.requests.get(0).headers().get("Authorization").substring(7);
+      f.prober.fail(new java.io.IOException("refused for key " + used)); // a careless transport
+      f.clock.advance(PERIOD_WITH_JITTER);
+      f.prober.answer(ok());
+
+      assertThat(logged).anySatisfy(l -> assertThat(l).contains("outage probe failed"));
+      List<String> texts = new java.util.ArrayList<>(logged);
+      f.events.forEach(e -> texts.add(e.toString()));
+      texts.add(route.toString());
+      texts.add(route.plan("gpt-4o").next().toString());
+      for (String secret : new String[] {A, B, C}) {
+        assertThat(texts).noneSatisfy(t -> assertThat(t).contains(secret));
+      }
+    } finally {
+      jul.removeHandler(capture);
+      jul.setLevel(null);
+    }
   }
 }
