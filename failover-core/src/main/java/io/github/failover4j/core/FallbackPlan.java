@@ -29,7 +29,7 @@ import java.util.List;
  * may need. Otherwise (a key of the target answered, or only one key was tried) they are
  * charged as usual. {@code eject} and {@code cooldown} failures are about a key and are charged
  * at once. A plan dropped between a report and the end of its target leaves its deferred
- * failures uncharged.
+ * failures uncharged; call {@link #abandon()} to settle them.
  *
  * <p>Not thread-safe: one request, one plan, driven by one thread at a time.
  */
@@ -250,6 +250,19 @@ public final class FallbackPlan {
       leaveTarget();
       finished = true;
     }
+  }
+
+  /**
+   * Ends the plan early (the client went away, the transport gave up): what was deferred for
+   * the current target is settled by the usual rule, and no further attempt is made. An attempt
+   * still in flight may be reported afterwards; it is recorded on its token only.
+   */
+  public void abandon() {
+    if (!finished) {
+      leaveTarget();
+      finished = true;
+    }
+    committed = true;
   }
 
   /** How long to wait before calling {@link #next()}; zero when it may be called now. */

@@ -214,4 +214,20 @@ class FallbackPlanTest {
         .hasMessageContaining("report the attempt")
         .hasMessageNotContaining(A);
   }
+
+  @Test
+  void mayContinueLooksAheadWithoutTakingAnything() {
+    TokenPool openai = f.pool("openai", rules(RetryPolicy.of(1)).build(), A, B);
+    TokenPool azure = f.pool("azure", rules(null).build(), Z);
+    FallbackPlan plan = f.route(null, Target.of(openai), Target.of(azure)).plan("gpt-4o");
+    plan.next();
+    assertThat(plan.mayContinue()).isTrue(); // another key, and a later target
+    plan.report(down());
+    plan.next();
+    assertThat(plan.mayContinue()).isTrue(); // the later target
+    plan.report(down());
+    plan.next();
+    assertThat(plan.mayContinue()).isFalse(); // the last target, one key: nothing can follow
+    assertThat(plan.attempts()).isEqualTo(3);
+  }
 }

@@ -50,6 +50,17 @@ class FallbackWaitsTest {
   }
 
   @Test
+  void retryAfterAsAnHttpDateIsMeasuredFromTheResponsesDate() {
+    TokenPool openai = openai(RetryPolicy.builder(2).honorRetryAfter(Duration.ofSeconds(5))
+        .build());
+    FallbackPlan plan = f.route(null, Target.of(openai)).plan("gpt-4o");
+    plan.next();
+    plan.report(limited("Tue, 01 Dec 2026 18:00:04 GMT")
+        .header("Date", "Tue, 01 Dec 2026 18:00:00 GMT"));
+    assertThat(plan.delay()).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
   void retryAfterIsIgnoredUnlessHonoured() {
     TokenPool openai = openai(RetryPolicy.of(2));
     FallbackPlan plan = f.route(null, Target.of(openai)).plan("gpt-4o");

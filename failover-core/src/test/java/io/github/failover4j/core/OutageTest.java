@@ -232,6 +232,52 @@ class OutageTest {
   }
 
   @Test
+  void anEjectIsChargedAtOnceEvenWhenTheRestMakeAnOutage() {
+    TokenPool openai = f.pool("openai", FailoverConfig.builder()
+        .conditions(Condition.status(401).withAction(Action.EJECT), FallbackPlanTest.DOWN)
+        .retry(RetryPolicy.of(2)).healthCheck(HealthCheck.of("gpt-4o-mini")).build(), A, B, C);
+    FallbackRoute route = f.route(null, Target.of(openai), Target.of(openai, "gpt-4o-mini"));
+    FallbackPlan plan = route.plan("gpt-4o");
+    Step revoked = plan.next();
+    plan.report(TestResponse.status(401));
+    assertThat(RouteFixture.snapshotOf(openai, revoked.token().secret()).state())
+        .isEqualTo(TokenState.EJECTED); // a bad key, whatever the target does
+    plan.next();
+    plan.report(down());
+    plan.next();
+    plan.report(down());
+    assertThat(plan.next().model()).isEqualTo("gpt-4o-mini");
+    assertThat(f.eventLines()).containsExactly("ENTERED openai/gpt-4o");
+    assertThat(openai.snapshot()).extracting(TokenSnapshot::state)
+        .containsOnlyOnce(TokenState.EJECTED);
+  }
+
+  @Test
+  void anAbandonedPlanSettlesWhatItDeferred() {
+    TokenPool openai = openai();
+    FallbackRoute route = f.route(null, Target.of(openai), Target.of(openai, "gpt-4o-mini"));
+    FallbackPlan one = route.plan("gpt-4o");
+    Step first = one.next();
+    one.report(down());
+    assertThat(RouteFixture.snapshotOf(openai, first.token().secret()).consecutiveFailures())
+        .isZero(); // deferred: the next key may show it is the model
+    one.abandon();
+    assertThat(RouteFixture.snapshotOf(openai, first.token().secret()).state())
+        .isEqualTo(TokenState.EJECTED); // one key tried: charged as usual
+    assertThat(one.next().kind()).isEqualTo(Step.Kind.ANSWER_LAST);
+
+    FallbackPlan two = route.plan("gpt-4o");
+    two.next();
+    two.report(down());
+    two.next();
+    two.report(down());
+    two.abandon();
+    assertThat(f.eventLines()).containsExactly("ENTERED openai/gpt-4o");
+    assertThat(openai.snapshot()).extracting(TokenSnapshot::state)
+        .containsOnlyOnce(TokenState.EJECTED);
+  }
+
+  @Test
   void theEjectionLimitHoldingBackAnEjectionIsAnOutage() {
     String d = "sk-test-dddddddddddd4444";
     TokenPool openai = f.pool("openai", rules(RetryPolicy.of(1))
