@@ -104,13 +104,7 @@ public final class FallbackPlan {
   private long unavailableFor = Long.MAX_VALUE;
   private int attempts;
 
-  // the current target's turn
-  private int triedHere;
-  private int failedHere;
-  private boolean answeredHere;
-  private boolean limitedHere;
-  private String lastReasonHere;
-  private final Deferred deferred = new Deferred();
+  private final TargetTurn turn = new TargetTurn();
 
   FallbackPlan(FallbackRoute route, String requestedModel) {
     this.route = route;
@@ -192,7 +186,7 @@ public final class FallbackPlan {
     switch (verdict.outcome()) {
       case SUCCESS, IGNORED -> {
         token.pool().recordJudged(token, verdict, response);
-        answeredHere = true;
+        turn.answered();
         if (verdict.outcome() == Outcome.SUCCESS && st != null) {
           st.end("a request to " + st.name + " succeeded");
         }
@@ -205,15 +199,14 @@ public final class FallbackPlan {
         }
         if (verdict.action() == Action.FALLBACK) {
           token.pool().recordJudged(token, verdict, response); // not charged to the key
-          answeredHere = true;
+          turn.answered();
           return moveOn();
         }
-        failedHere++;
-        lastReasonHere = verdict.reason();
+        turn.failed(verdict.reason());
         if (verdict.action() == Action.COUNT) {
-          deferred.add(token, verdict);
+          turn.defer(token, verdict);
         } else {
-          limitedHere |= token.pool().recordJudged(token, verdict, response);
+          turn.recorded(token.pool().recordJudged(token, verdict, response));
         }
         return retryOrMoveOn(verdict, response.status(), retryAfterNanos(token, response));
       }
@@ -246,7 +239,7 @@ public final class FallbackPlan {
   public void committed() {
     committed = true;
     if (!finished) {
-      answeredHere = true; // the key answered; settle what was deferred
+      turn.answered(); // the key answered; settle what was deferred
       leaveTarget();
       finished = true;
     }
@@ -307,7 +300,7 @@ public final class FallbackPlan {
     current = t;
     awaiting = true;
     attempts++;
-    triedHere++;
+    turn.attempted();
     Target target = targets.get(index);
     return new Step(Step.Kind.SEND, target, t, target.modelFor(requested), null);
   }
@@ -326,8 +319,7 @@ public final class FallbackPlan {
     awaiting = false;
     last = Last.TRANSPORT;
     token.record(Verdict.TRANSPORT_ERROR);
-    failedHere++;
-    lastReasonHere = timeout ? "timed out" : "transport error";
+    turn.failed(timeout ? "timed out" : "transport error");
     if (committed) {
       return deliver();
     }
@@ -343,7 +335,7 @@ public final class FallbackPlan {
     if (policy == null || !retry.shouldRetry(verdict, status) || !retry.canRetry()) {
       return moveOn();
     }
-    long backoff = policy.backoffNanos(triedHere);
+    long backoff = policy.backoffNanos(turn.tried());
     long wait = backoff <= 0 ? 0 : backoff - route.jitter.applyAsLong(backoff / 2 + 1);
     if (policy.honorRetryAfter() != null && retryAfterNanos > 0) {
       wait = Math.max(wait, Math.min(retryAfterNanos, policy.honorRetryAfter().toNanos()));
@@ -378,26 +370,12 @@ public final class FallbackPlan {
 
   /** Ends the current target's turn: charges or forgives its deferred failures (see above). */
   private void leaveTarget() {
-    if (index < 0 || index >= targets.size() || triedHere == 0) {
-      return;
+    if (index >= 0 && index < targets.size()) {
+      String outage = turn.settle(targets.get(index).pool());
+      if (outage != null) {
+        enter(index, outage);
+      }
     }
-    TokenPool pool = targets.get(index).pool();
-    boolean outage = !answeredHere && failedHere == triedHere && triedHere >= 2;
-    if (outage) {
-      deferred.forgive();
-      enter(index, "every key tried in one request failed (" + triedHere + " keys; last: "
-          + lastReasonHere + ")");
-    } else {
-      limitedHere |= deferred.charge();
-    }
-    if (limitedHere) {
-      enter(index, "maxEjectionPercent of pool " + pool.name() + " held back an ejection");
-    }
-    triedHere = 0;
-    failedHere = 0;
-    answeredHere = false;
-    limitedHere = false;
-    lastReasonHere = null;
   }
 
   private void enter(int i, String reason) {
@@ -449,46 +427,5 @@ public final class FallbackPlan {
     String value = response.header("retry-after");
     return value == null ? 0
         : Math.max(0, RateLimits.waitNanos(value.trim(), response, token.pool().wallClock()));
-  }
-
-  /** The {@code count} failures of the current target, not charged yet. */
-  private static final class Deferred {
-    private TokenHandle[] tokens = new TokenHandle[4];
-    private Verdict[] verdicts = new Verdict[4];
-    private int size;
-
-    void add(TokenHandle token, Verdict verdict) {
-      if (size == tokens.length) {
-        tokens = java.util.Arrays.copyOf(tokens, size * 2);
-        verdicts = java.util.Arrays.copyOf(verdicts, size * 2);
-      }
-      tokens[size] = token;
-      verdicts[size++] = verdict;
-    }
-
-    /** Charges each failure to its key; returns whether the ejection limit held one back. */
-    boolean charge() {
-      boolean limited = false;
-      for (int i = 0; i < size; i++) {
-        limited |= tokens[i].pool().recordJudged(tokens[i], verdicts[i], null);
-      }
-      clear();
-      return limited;
-    }
-
-    /** Adds the failures to the keys' totals only. */
-    void forgive() {
-      for (int i = 0; i < size; i++) {
-        tokens[i].slot.requests.increment();
-        tokens[i].slot.noteFailure(verdicts[i]);
-      }
-      clear();
-    }
-
-    private void clear() {
-      java.util.Arrays.fill(tokens, 0, size, null);
-      java.util.Arrays.fill(verdicts, 0, size, null);
-      size = 0;
-    }
   }
 }
