@@ -20,5 +20,13 @@ public enum Action {
    * Neither failure nor success: a request-caused error such as {@code 400}, {@code 404} or
    * {@code 413} never moves the counters.
    */
-  IGNORE
+  IGNORE,
+  /**
+   * A failure of the request, not of the token: it goes to the next target of a route at once
+   * (SPEC §9), with no retry on another token of the same target, and never counts against the
+   * token. E.g. {@code 400} with {@code context_length_exceeded}: a model with a larger window
+   * may take it. Without a route (a lone pool) the response goes to the client, as there is
+   * nowhere else to send it.
+   */
+  FALLBACK
 }

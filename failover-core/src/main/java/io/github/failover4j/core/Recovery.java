@@ -1,17 +1,10 @@
 package io.github.failover4j.core;
 
-import io.github.failover4j.spi.ProbeRequest;
 import io.github.failover4j.spi.ResponseView;
-import io.github.failover4j.spi.Scheduler.Cancellable;
 import io.github.failover4j.spi.TokenEvent;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Brings ejected tokens back (SPEC §4.4–4.5): a chain of probes on the host scheduler, one at
@@ -70,7 +63,7 @@ final class Recovery {
   }
 
   /** A period plus up to 10% jitter, so tokens ejected together are not probed together. */
-  private static long jittered(long period) {
+  static long jittered(long period) {
     return period + ThreadLocalRandom.current().nextLong(period / 10 + 1);
   }
 
@@ -106,47 +99,16 @@ final class Recovery {
 
   private void send(Slot s, long chain, Settings st) {
     s.probes.increment();
-    ProbeRequest request = new ProbeRequest("POST", st.probeUri,
-        Map.of(pool.auth().header(), s.authorization, "Content-Type", "application/json"),
-        st.probeBody, Duration.ofNanos(st.timeoutNanos), st.config.maxBodyBytes());
-    AtomicBoolean done = new AtomicBoolean();
-    CompletionStage<ResponseView> sent;
-    try {
-      sent = pool.prober.send(request);
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    CompletionStage<ResponseView> inFlight = sent;
-    Cancellable timer = pool.scheduler.schedule(() -> {
-      if (done.compareAndSet(false, true)) {
-        cancel(inFlight); // lets the transport free the connection
-        finished(s, chain, st, null, "probe timed out after " + request.timeout().toMillis()
-            + " ms");
-      }
-    }, st.timeoutNanos, TimeUnit.NANOSECONDS);
-    sent.whenComplete((response, error) -> {
-      if (done.compareAndSet(false, true)) {
-        timer.cancel();
-        finished(s, chain, st, response, error == null ? null : describe(error));
-      }
-    });
+    Probe.send(pool, Probe.request(pool, st, s.authorization, st.probeBody),
+        (response, error) -> finished(s, chain, st, response, error));
   }
 
   private void finished(Slot s, long chain, Settings st, ResponseView response, String error) {
     if (!s.inChain(chain)) {
       return;
     }
-    boolean pass;
-    String reason;
-    if (error != null) {
-      pass = false;
-      reason = error;
-    } else {
-      CompiledCondition matched = st.health.match(response);
-      pass = matched != null;
-      reason = pass ? "status " + response.status()
-          : "status " + response.status() + ", no health-check condition matched";
-    }
+    boolean pass = Probe.passed(st, response, error);
+    String reason = Probe.describe(response, error, pass);
     (pass ? s.probesPassed : s.probesFailed).increment();
     long now = pool.ticker.nanoTime();
     int passes = pass ? s.probePasses + 1 : 0;
@@ -161,21 +123,5 @@ final class Recovery {
       restoreAfter(s, chain, s.cooldownLeft(now), Fleet.Cause.PROBE,
           passes + " consecutive probe(s) passed");
     }
-  }
-
-  private static void cancel(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException notCancellable) {
-      // a stage that cannot be cancelled finishes on its own; its answer is ignored
-    }
-  }
-
-  private static String describe(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    String message = e.getMessage();
-    return "probe failed: " + e.getClass().getSimpleName()
-        + (message == null ? "" : " (" + message + ")");
   }
 }

@@ -65,11 +65,19 @@ public final class RetryPlan {
    * can lead to a retry at all. Changes nothing.
    */
   public boolean mayRetryFailure(int status) {
+    return canRetry()
+        && (policy.retryOnStatus().isEmpty() || policy.retryOnStatus().contains(status));
+  }
+
+  /**
+   * Whether another attempt may follow: retries, time and an untried healthy token are left.
+   * A look-ahead: it does not move the round-robin cursor.
+   */
+  boolean canRetry() {
     return policy != null
         && attempts < tried.length
-        && (policy.retryOnStatus().isEmpty() || policy.retryOnStatus().contains(status))
         && pool.ticker().nanoTime() - deadline < 0
-        && untried(0) != null; // a look-ahead: it must not move the round-robin cursor
+        && untried(0) != null;
   }
 
   /**

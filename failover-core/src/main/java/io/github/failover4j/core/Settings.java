@@ -30,7 +30,7 @@ final class Settings {
       timeoutNanos = 0;
     } else {
       health = new Rules(hc.conditions(), "healthCheck.conditions", config.maxBodyBytes());
-      probeBody = probeBody(hc);
+      probeBody = probeBody(hc, hc.model());
       probeUri = upstream == null ? null : join(upstream, hc.path());
       periodNanos = hc.period().toNanos();
       timeoutNanos = hc.timeout().toNanos();
@@ -42,10 +42,13 @@ final class Settings {
     return config.failure().failureThreshold();
   }
 
-  /** {@code {"model": …, "messages": [{"role": "user", "content": …}]}}. */
-  private static byte[] probeBody(HealthCheck hc) {
+  /**
+   * {@code {"model": …, "messages": [{"role": "user", "content": …}]}} with the health check's
+   * prompt and {@code model}, the health check's own or a target's.
+   */
+  static byte[] probeBody(HealthCheck hc, String model) {
     try {
-      var body = JSON.createObjectNode().put("model", hc.model());
+      var body = JSON.createObjectNode().put("model", model);
       body.putArray("messages").addObject().put("role", "user").put("content", hc.content());
       return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {

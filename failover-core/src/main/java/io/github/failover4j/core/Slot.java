@@ -224,6 +224,14 @@ final class Slot {
     return w & ~FAILURE_MASK;
   }
 
+  /** Adds a failure to the totals and remembers its reason; the state word is not touched. */
+  void noteFailure(Verdict v) {
+    failures.increment();
+    if (lastFailureReason != v.reason()) { // verdicts are shared: skip the fence if same
+      lastFailureReason = v.reason();
+    }
+  }
+
   /** Starts a new recovery chain, stopping the old one; returns the new chain's id. */
   long newChain() {
     long next = chain.incrementAndGet();

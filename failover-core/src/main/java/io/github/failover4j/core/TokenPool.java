@@ -230,31 +230,41 @@ public final class TokenPool implements AutoCloseable {
 
   Verdict report(TokenHandle h, ResponseView response) {
     Verdict v = settings.failure.classify(response);
-    apply(h, v, v.action() == Action.COOLDOWN
-        ? RateLimits.cooldownNanos(v.cooldown(), response, wallClock) : 0);
+    recordJudged(h, v, response);
     return v;
   }
 
-  private void apply(TokenHandle h, Verdict v, long cooldownNanos) {
+  /** Records a verdict judged already; true when the ejection limit held an ejection back. */
+  boolean recordJudged(TokenHandle h, Verdict v, ResponseView response) {
+    return apply(h, v, v.action() == Action.COOLDOWN
+        ? RateLimits.cooldownNanos(v.cooldown(), response, wallClock) : 0);
+  }
+
+  Clock wallClock() {
+    return wallClock;
+  }
+
+  /** Returns whether the ejection limit held back an ejection this verdict called for. */
+  private boolean apply(TokenHandle h, Verdict v, long cooldownNanos) {
     Slot s = h.slot;
     s.requests.increment();
     switch (v.outcome()) {
       case SUCCESS -> recordSuccess(s, h.epoch);
       case FAILURE -> {
-        s.failures.increment();
         s.countCause(v);
-        if (s.lastFailureReason != v.reason()) { // verdicts are shared: skip the fence if same
-          s.lastFailureReason = v.reason();
+        if (v.action() == Action.FALLBACK) {
+          return false; // fallback, like ignore, is the request's fault: the key is not charged
         }
+        s.noteFailure(v);
         if (v.action() == Action.COUNT) {
-          countFailure(s, h.epoch, v);
-        } else {
-          ejectAtOnce(s, h.epoch, v, cooldownNanos);
+          return countFailure(s, h.epoch, v);
         }
+        ejectAtOnce(s, h.epoch, v, cooldownNanos);
       }
       case IGNORED -> s.countCause(v);
       case TRANSPORT_ERROR -> { }
     }
+    return false;
   }
 
   private static void recordSuccess(Slot s, int epoch) {
@@ -267,29 +277,33 @@ public final class TokenPool implements AutoCloseable {
     }
   }
 
-  /** A {@code count} failure: ejects at the threshold, unless the ejection limit is reached. */
-  private void countFailure(Slot s, int epoch, Verdict v) {
+  /**
+   * A {@code count} failure: ejects at the threshold, unless the ejection limit is reached;
+   * returns whether the limit held the ejection back.
+   */
+  private boolean countFailure(Slot s, int epoch, Verdict v) {
     int threshold = settings.failureThreshold();
     long w = s.word();
     while (Slot.epoch(w) == epoch && Slot.state(w) == Slot.HEALTHY) {
       long next = Slot.plusFailure(w);
       if (Slot.failures(next) < threshold) {
         if (s.cas(w, next)) {
-          return;
+          return false;
         }
       } else if (!reserveEjection()) {
         if (s.cas(w, next)) { // over the limit: stays in, still counting
           limited(s);
-          return;
+          return true;
         }
       } else if (s.cas(w, Slot.withState(next, Slot.EJECTED))) {
         ejected(s, v, 0);
-        return;
+        return false;
       } else {
         notHealthy.decrementAndGet(); // lost the race: give the reservation back
       }
       w = s.word();
     }
+    return false;
   }
 
   /** An {@code eject} or {@code cooldown} failure: out at once, whatever the count or limit. */

@@ -42,6 +42,27 @@ class ActionsTest {
   }
 
   @Test
+  void fallbackIsAFailureOfTheRequestThatNeverChargesTheKey() {
+    PoolFixture f = new PoolFixture(rules(Condition.status(400)
+        .withBody("context_length_exceeded").withAction(Action.FALLBACK),
+        Condition.status(503)).failureThreshold(1).build());
+    TokenHandle a = f.handleOf(A);
+    for (int i = 0; i < 5; i++) {
+      Verdict v = a.report(TestResponse.status(400).body("{\"code\":\"context_length_exceeded\"}"));
+      assertThat(v.outcome()).isEqualTo(Outcome.FAILURE);
+      assertThat(v.action()).isEqualTo(Action.FALLBACK);
+      // a lone pool has nowhere to fall back to, and another key would fail the same way
+      assertThat(RetryPolicy.of(3).retries(v, 400)).isFalse();
+    }
+    TokenSnapshot s = f.snapshotOf(A);
+    assertThat(s.state()).isEqualTo(TokenState.HEALTHY);
+    assertThat(s.consecutiveFailures()).isZero();
+    assertThat(s.failures()).isZero();
+    assertThat(s.lastFailureReason()).isEmpty();
+    assertThat(f.events).isEmpty();
+  }
+
+  @Test
   void ejectTakesTheTokenOutAtOnce() {
     PoolFixture f = new PoolFixture(rules(TAXONOMY).healthCheck(HealthCheck.of("m")).build());
     Verdict v = f.handleOf(A).report(TestResponse.status(401));

@@ -14,9 +14,9 @@ class ConfigActionsErrorsTest {
   @Test
   void unknownActionListsTheValidOnes() {
     assertThat(failover(withCondition("action: drop"))).containsExactly(
-        C0 + "action: \"drop\" is not one of count, eject, cooldown, ignore");
+        C0 + "action: \"drop\" is not one of count, eject, cooldown, ignore, fallback");
     assertThat(failover(withCondition("action: ejct"))).containsExactly(
-        C0 + "action: \"ejct\" is not one of count, eject, cooldown, ignore "
+        C0 + "action: \"ejct\" is not one of count, eject, cooldown, ignore, fallback "
             + "(did you mean eject?)");
     assertThat(failover(withCondition("action: 1"))).containsExactly(
         C0 + "action: 1 is an integer, expected a string (quote it)");
@@ -174,7 +174,7 @@ class ConfigActionsErrorsTest {
               - {status_code: 429, action: cooldown, cooldown: {default: 1m, max: 1s}}
         """)).containsExactly(
             "failover.failure.conditions[0].action: \"drop\" is not one of count, eject, "
-                + "cooldown, ignore",
+                + "cooldown, ignore, fallback",
             "failover.failure.conditions[1].cooldown: only action cooldown takes a cooldown, "
                 + "but the action is \"ignore\"; set action: cooldown or remove cooldown",
             "failover.failure.conditions[2].cooldown.max: \"1s\" is shorter than default 1m; "

@@ -33,7 +33,7 @@ class ConfigActionsTest {
 
   @ParameterizedTest
   @CsvSource({"count, COUNT", "eject, EJECT", "cooldown, COOLDOWN", "ignore, IGNORE",
-      "EJECT, EJECT", "Cooldown, COOLDOWN", "' ignore ', IGNORE"})
+      "fallback, FALLBACK", "FallBack, FALLBACK", "EJECT, EJECT", "Cooldown, COOLDOWN", "' ignore ', IGNORE"})
   void eachActionParsesInAnyCase(String written, Action expected) {
     Condition c = onlyCondition(withCondition("action: \"" + written + "\""));
 

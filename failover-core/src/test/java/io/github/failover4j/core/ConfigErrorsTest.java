@@ -185,6 +185,29 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void badRetryWaitsNameTheirPath() {
+    String base = "failover: {failure: {conditions: [{status_code: 503}]}}\n";
+    assertThat(failover(base + "retryOnFailure: {backoff: {initial: 2s, max: 1s}}"))
+        .containsExactly("retryOnFailure.backoff.max: \"1s\" is shorter than initial 2s; max "
+            + "must be at least initial");
+    assertThat(failover(base + "retryOnFailure: {backoff: {initial: 1s}}"))
+        .containsExactly("retryOnFailure.backoff.max: missing (required)");
+    assertThat(failover(base + "retryOnFailure: {backoff: {inital: 1s, max: 2s}}"))
+        .containsExactly("retryOnFailure.backoff.inital: unknown key (did you mean initial?)",
+            "retryOnFailure.backoff.initial: missing (required)");
+    assertThat(failover(base + "retryOnFailure: {backoff: 2s}"))
+        .containsExactly("retryOnFailure.backoff: \"2s\" is a string, expected a map");
+    assertThat(failover(base + "retryOnFailure: {backoff: {initial: -1s, max: 0s}, "
+        + "honorRetryAfter: 0s}"))
+        .containsExactly(
+            "retryOnFailure.backoff.initial: \"-1s\" is negative; give a positive duration",
+            "retryOnFailure.backoff.max: \"0s\" is not positive; give a duration above zero",
+            "retryOnFailure.honorRetryAfter: \"0s\" is not positive; give a duration above zero");
+    assertThat(failover(base + "retryOnFailure: {honorRetryAfter: 5}"))
+        .containsExactly("retryOnFailure.honorRetryAfter: 5 has no unit; write e.g. 5s or 5ms");
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(
         () -> FailoverConfig.parse("""

@@ -169,6 +169,29 @@ class ConfigParserTest {
   }
 
   @Test
+  void retryWaits() {
+    String base = "failover: {failure: {conditions: [{status_code: 503}]}}\n";
+
+    RetryPolicy p = FailoverConfig.parse(base
+        + "retryOnFailure: {maxRetries: 2, backoff: {initial: 0s, max: 2s}, honorRetryAfter: 5s}")
+        .retry();
+    assertThat(p).isEqualTo(RetryPolicy.builder(2)
+        .backoff(Duration.ZERO, Duration.ofSeconds(2)).honorRetryAfter(Duration.ofSeconds(5))
+        .build());
+    RetryPolicy q = FailoverConfig.parse(base
+        + "retryOnFailure: {backoff: {initial: 200ms, max: 1s}}").retry();
+    assertThat(q.backoffInitial()).isEqualTo(Duration.ofMillis(200));
+    assertThat(q.honorRetryAfter()).isNull();
+    assertThat(q.backoffNanos(1)).isEqualTo(200_000_000L);
+    assertThat(q.backoffNanos(2)).isEqualTo(400_000_000L);
+    assertThat(q.backoffNanos(3)).isEqualTo(800_000_000L);
+    assertThat(q.backoffNanos(4)).isEqualTo(1_000_000_000L);
+    assertThat(q.backoffNanos(64)).isEqualTo(1_000_000_000L);
+    assertThat(RetryPolicy.of(2).backoffNanos(1)).isZero();
+    assertThat(FailoverConfig.parse(base + "retryOnFailure: {}").retry().backoffMax()).isNull();
+  }
+
+  @Test
   void enumsAreReadLeniently() {
     String base = "failover: {failure: {conditions: [{status_code: 503}]}}\n";
     for (String spelling : List.of("USE_ALL", "use_all", "use-all", "Use-All")) {

@@ -313,7 +313,7 @@ class GatewayConfigTest {
             Duration.ofHours(1))));
     assertThat(gateway(good.replace("action: cooldown", "action: wait"))).containsExactly(
         "providers[0].failover.failure.conditions[0].action: \"wait\" is not one of count, "
-            + "eject, cooldown, ignore");
+            + "eject, cooldown, ignore, fallback");
   }
 
   /** The problems of {@code GatewayConfig.parse(yaml)}, which must throw. */

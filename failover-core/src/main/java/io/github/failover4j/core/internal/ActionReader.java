@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads what a failure condition does when it matches (SPEC §6): {@code action} ({@code count},
- * the default, {@code eject}, {@code cooldown} or {@code ignore}) and, with action {@code
+ * Reads what a failure condition does when it matches (SPEC §6, §9): {@code action} ({@code
+ * count}, the default, {@code eject}, {@code cooldown}, {@code ignore} or {@code fallback}) and, with action {@code
  * cooldown} only, {@code cooldown}: a map of {@code fromHeaders}, {@code default} and {@code
  * max}, or a bare duration as shorthand for {@code {default: ...}}.
  */
