@@ -5,7 +5,7 @@ import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.GatewayConfig;
 import io.github.failover4j.core.ProviderConfig;
 import io.github.failover4j.core.TokenSpec;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.netty.TestUpstream;
 import io.github.failover4j.spi.TokenEvent;
 import io.netty.handler.ssl.SslContext;
