@@ -255,8 +255,7 @@ class GatewayConfigTest {
             + "(100-599)",
         "providers[1].healthCheck.model: missing (required when healthCheck is set)",
         "providers[2].upstream: missing (required)",
-        "providers[2].apiTokens: missing (required)",
-        "providers[2].failover: missing (required)");
+        "providers[2].apiTokens: missing (required)");
   }
 
   @Test
