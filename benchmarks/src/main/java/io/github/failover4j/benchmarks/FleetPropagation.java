@@ -9,7 +9,7 @@ import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.core.TokenState;
 import io.github.failover4j.core.Verdict;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.redis.RedisFleet;
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.TokenEvent;

@@ -27,6 +27,15 @@ public record EjectionPolicy(
   /** No back-off, no limit: the seed's behaviour. */
   public static final EjectionPolicy DEFAULT = new EjectionPolicy(null, null, 100);
 
+  /**
+   * The policy that comes with {@link FailureRules#RECOMMENDED}: at most half the pool out on
+   * counted failures (when more fail together it is the provider, not the keys), and a key
+   * that fails again right after it came back stays out 30 s, then 1 min, 2 min, ... at most
+   * 10 min (without a health check, that back-off is also what brings it back).
+   */
+  public static final EjectionPolicy RECOMMENDED =
+      new EjectionPolicy(Duration.ofSeconds(30), Duration.ofMinutes(10), 50);
+
   /** Checks the values. */
   public EjectionPolicy {
     if (maxEjectionPercent < 1 || maxEjectionPercent > 100) {

@@ -85,32 +85,51 @@ public record FailoverConfig(
     return io.github.failover4j.core.internal.ConfigFiles.load(file, FailoverConfig::parse);
   }
 
-  /** A builder with the defaults of SPEC §3 and a required set of failure conditions. */
+  /**
+   * A builder. Given no {@linkplain Builder#conditions(Condition...) conditions}, it builds the
+   * recommended production rules, {@link FailureRules#RECOMMENDED} with {@link
+   * EjectionPolicy#RECOMMENDED}: {@code FailoverConfig.builder().build()} is a sound
+   * configuration as it is.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /** Builds a {@link FailoverConfig} in code. */
   public static final class Builder {
-    private int failureThreshold = 1;
-    private List<Condition> conditions = List.of();
+    private Integer failureThreshold;
+    private List<Condition> conditions;
     private HealthCheck healthCheck;
     private RetryPolicy retry;
     private WhenAllEjected whenAllEjected = WhenAllEjected.FAIL;
     private SelectionStrategy selection = SelectionStrategy.ROUND_ROBIN;
     private Duration cooldown;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private EjectionPolicy ejection = EjectionPolicy.DEFAULT;
+    private EjectionPolicy ejection;
 
     private Builder() {}
 
-    /** Consecutive failures that eject a token; default 1. */
+    /**
+     * Consecutive failures that eject a token; default 1 with your own conditions, 3 with the
+     * recommended ones.
+     *
+     * @param n the threshold, 1 to {@link #MAX_THRESHOLD}
+     * @return this builder
+     */
     public Builder failureThreshold(int n) {
       this.failureThreshold = n;
       return this;
     }
 
-    /** The failure conditions (OR across them); required. */
+    /**
+     * The failure conditions (OR across them; the first that matches decides); default {@link
+     * FailureRules#RECOMMENDED}'s.
+     *
+     * @param conditions the conditions, at least one
+     * @return this builder
+     */
     public Builder conditions(Condition... conditions) {
       this.conditions = List.of(conditions);
       return this;
@@ -152,7 +171,13 @@ public record FailoverConfig(
       return this;
     }
 
-    /** Back-off and ejection limit; default {@link EjectionPolicy#DEFAULT} (neither). */
+    /**
+     * Back-off and ejection limit; default {@link EjectionPolicy#RECOMMENDED} with the
+     * recommended conditions, {@link EjectionPolicy#DEFAULT} (neither) with your own.
+     *
+     * @param ejection the policy
+     * @return this builder
+     */
     public Builder ejection(EjectionPolicy ejection) {
       this.ejection = ejection;
       return this;
@@ -160,8 +185,15 @@ public record FailoverConfig(
 
     /** Builds the configuration; throws {@link IllegalArgumentException} on a bad value. */
     public FailoverConfig build() {
-      return new FailoverConfig(new FailureRules(failureThreshold, conditions), healthCheck,
-          retry, whenAllEjected, selection, cooldown, maxBodyBytes, ejection);
+      boolean recommended = conditions == null;
+      FailureRules rules = recommended ? FailureRules.RECOMMENDED : null;
+      int threshold = failureThreshold != null ? failureThreshold
+          : recommended ? rules.failureThreshold() : 1;
+      rules = new FailureRules(threshold, recommended ? rules.conditions() : conditions);
+      EjectionPolicy policy = ejection != null ? ejection
+          : recommended ? EjectionPolicy.RECOMMENDED : EjectionPolicy.DEFAULT;
+      return new FailoverConfig(rules, healthCheck, retry, whenAllEjected, selection, cooldown,
+          maxBodyBytes, policy);
     }
   }
 }

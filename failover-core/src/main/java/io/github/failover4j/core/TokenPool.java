@@ -625,7 +625,13 @@ public final class TokenPool implements AutoCloseable {
       return this;
     }
 
-    /** The failover rules; required. */
+    /**
+     * The failover rules; default {@code FailoverConfig.builder().build()}, the recommended
+     * rules ({@link FailureRules#RECOMMENDED}).
+     *
+     * @param config the rules
+     * @return this builder
+     */
     public Builder config(FailoverConfig config) {
       this.config = config;
       return this;
@@ -696,34 +702,68 @@ public final class TokenPool implements AutoCloseable {
     /**
      * Builds the pool; every token starts {@code HEALTHY}.
      *
-     * @throws IllegalStateException naming what is missing, e.g. a prober for a health check
-     * @throws IllegalArgumentException when the tokens are empty or duplicated
+     * @return the pool
+     * @throws IllegalStateException listing everything missing at once, each with the call
+     *     that supplies it, e.g. {@code .transport(Transports.open("jdk"))}
+     * @throws IllegalArgumentException when a token is duplicated
      */
     public TokenPool build() {
       List<String> missing = new ArrayList<>();
-      if (config == null) {
-        missing.add("config");
-      } else {
-        if (config.healthCheck() != null) {
-          if (prober == null) {
-            missing.add("a prober (the config has a health check)");
-          }
-          if (upstream == null) {
-            missing.add("an upstream URI (the config has a health check)");
-          }
-        }
-        if ((config.healthCheck() != null || config.cooldown() != null) && scheduler == null) {
-          missing.add("a scheduler (the config has a health check or cooldown)");
-        }
+      if (tokens.isEmpty()) {
+        missing.add("tokens: call .tokens(\"sk-...\", \"sk-...\") with the provider's API keys");
+      }
+      FailoverConfig rules = config != null ? config : FailoverConfig.builder().build();
+      boolean probes = rules.healthCheck() != null;
+      if (probes && prober == null && scheduler == null) {
+        missing.add("a transport, to send health-check probes and run timers: call"
+            + " .transport(Transports.open(\"jdk\")) (or \"netty\"), or .prober(...) and"
+            + " .scheduler(...)");
+      } else if (probes && prober == null) {
+        missing.add("a prober, to send health-check probes: call"
+            + " .transport(Transports.open(\"jdk\")) or .prober(...)");
+      } else if (needsTimer(rules) && scheduler == null) {
+        missing.add("a scheduler, to bring ejected tokens back on time ("
+            + whyTimer(rules) + "): call .transport(Transports.open(\"jdk\")) (or"
+            + " \"netty\"), or .scheduler(...)");
+      }
+      if (probes && upstream == null) {
+        missing.add("the provider's base URI, where probes go: call"
+            + " .upstream(URI.create(\"https://api.openai.com\"))");
       }
       if (!missing.isEmpty()) {
-        throw new IllegalStateException("pool " + name + " needs " + String.join(", ", missing));
+        StringBuilder message = new StringBuilder("pool ").append(name).append(" is missing ")
+            .append(missing.size() == 1 ? "1 thing" : missing.size() + " things").append(':');
+        for (String m : missing) {
+          message.append("\n  - ").append(m);
+        }
+        throw new IllegalStateException(message.toString());
       }
+      this.config = rules;
       TokenPool pool = new TokenPool(this);
       if (fleet != null) {
         pool.fleet.join(fleet); // once built: the fleet may apply states at once
       }
       return pool;
+    }
+
+    /** Whether something in the rules restores tokens on a timer. */
+    private static boolean needsTimer(FailoverConfig c) {
+      return c.healthCheck() != null || !whyTimer(c).isEmpty();
+    }
+
+    /** What in the rules restores tokens on a timer, for the message; empty when nothing. */
+    private static String whyTimer(FailoverConfig c) {
+      List<String> why = new ArrayList<>();
+      if (c.cooldown() != null) {
+        why.add("the config has a cooldown");
+      }
+      if (c.ejection().backsOff()) {
+        why.add("the config has an ejection back-off");
+      }
+      if (c.failure().conditions().stream().anyMatch(x -> x.action() == Action.COOLDOWN)) {
+        why.add("a condition has action cooldown");
+      }
+      return String.join(", ", why);
     }
   }
 }

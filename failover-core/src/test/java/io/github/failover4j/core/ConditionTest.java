@@ -165,8 +165,8 @@ class ConditionTest {
     assertThatThrownBy(() -> new Condition(java.util.Set.of(), java.util.List.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least one clause");
-    assertThatThrownBy(() -> FailoverConfig.builder().build())
-        .hasMessageContaining("conditions");
+    assertThatThrownBy(() -> FailoverConfig.builder().conditions().build())
+        .hasMessageContaining("conditions: the list is empty");
   }
 
   @Test

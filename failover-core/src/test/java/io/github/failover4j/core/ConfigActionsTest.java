@@ -175,32 +175,28 @@ class ConfigActionsTest {
     assertThat(config.failure().conditions()).containsExactly(Condition.status(429));
   }
 
-  // --- the README's recommended setup, parsed from the Markdown itself ---
+  // --- the default rules as written out in docs/configuration.md, parsed from the Markdown ---
 
-  private static final Path README = Path.of("../README.md");
+  private static final Path DOC = Path.of("../docs/configuration.md");
 
-  private static final String README_NEEDLE = "maxEjectionPercent: 50";
+  private static final String DOC_NEEDLE = "maxEjectionPercent: 50";
 
   @Test
-  void readmeProductionExampleParsesToWhatItSays() throws IOException {
-    for (String yaml : List.of(
-        Snippets.blockContaining(Files.readString(README), "yaml", README_NEEDLE))) {
-      FailoverConfig config = FailoverConfig.parse(yaml);
-      assertThat(config.failure().failureThreshold()).isEqualTo(3);
-      assertThat(config.ejection())
-          .isEqualTo(new EjectionPolicy(Duration.ofSeconds(30), Duration.ofMinutes(10), 50));
-      assertThat(config.failure().conditions()).extracting(Condition::action).containsExactly(
-          Action.EJECT, Action.EJECT, Action.COOLDOWN, Action.IGNORE, Action.IGNORE,
-          Action.COUNT);
-      assertThat(config.failure().conditions().get(2).cooldown()).isEqualTo(new CooldownRule(
-          List.of("retry-after", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"),
-          Duration.ofSeconds(30), Duration.ofHours(1)));
-      assertThat(config.healthCheck()).isNotNull();
-      readmeExampleJudgesAsItSays(config);
-    }
+  void theDocumentedDefaultsAreExactlyTheCodesDefaults() throws IOException {
+    FailoverConfig config = FailoverConfig.parse(
+        Snippets.blockContaining(Files.readString(DOC), "yaml", DOC_NEEDLE));
+    assertThat(config.failure()).isEqualTo(FailureRules.RECOMMENDED);
+    assertThat(config.ejection()).isEqualTo(EjectionPolicy.RECOMMENDED)
+        .isEqualTo(new EjectionPolicy(Duration.ofSeconds(30), Duration.ofMinutes(10), 50));
+    assertThat(config.failure().conditions()).extracting(Condition::action).containsExactly(
+        Action.EJECT, Action.EJECT, Action.COOLDOWN, Action.IGNORE, Action.IGNORE,
+        Action.COUNT);
+    assertThat(config.failure().conditions().get(2).cooldown()).isEqualTo(CooldownRule.DEFAULT);
+    readmeExampleJudgesAsItSays(config);
+    readmeExampleJudgesAsItSays(FailoverConfig.builder().build());
   }
 
-  /** What the README's comments promise, response by response: first match wins. */
+  /** What the documented defaults' comments promise, response by response: first match wins. */
   private static void readmeExampleJudgesAsItSays(FailoverConfig config) {
     TokenPool pool = new PoolFixture(config).pool;
     String authError = "{\"error\": {\"message\": \"Incorrect API key provided: sk-...\"}}";
@@ -210,10 +206,10 @@ class ConfigActionsTest {
     assertThat(judge(pool, TestResponse.status(402))).isEqualTo(Action.EJECT);
     assertThat(judge(pool, TestResponse.status(403).body(authError))).isEqualTo(Action.EJECT);
     assertThat(judge(pool, TestResponse.status(403).body("{\"error\": \"unsupported_country\"}")))
-        .isNull();
+        .isEqualTo(Action.COUNT);
     assertThat(judge(pool, TestResponse.status(429).header("Retry-After", "20")))
         .isEqualTo(Action.COOLDOWN);
-    for (int status : new int[] {400, 404, 413}) {
+    for (int status : new int[] {400, 404, 413, 422}) {
       assertThat(judge(pool, TestResponse.status(status))).isEqualTo(Action.IGNORE);
     }
     assertThat(judge(pool, TestResponse.status(500).body(tooLong))).isEqualTo(Action.IGNORE);

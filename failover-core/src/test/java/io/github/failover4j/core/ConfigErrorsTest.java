@@ -61,15 +61,10 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void missingAndEmptyConditions() {
-    assertThat(failover("failover: {failure: {failureThreshold: 2}}")).containsExactly(
-        "failover.failure.conditions: missing (required)");
+  void emptyConditionsAreAnError() {
+    // missing conditions get the recommended ones (DefaultsTest); an empty list is a mistake
     assertThat(failover("failover: {failure: {conditions: []}}")).containsExactly(
         "failover.failure.conditions: [] is empty; give at least one condition");
-    assertThat(failover("retryOnFailure: {}")).containsExactly(
-        "failover: missing (required)");
-    assertThat(failover("failover: {healthCheck: {model: m}}")).containsExactly(
-        "failover.failure: missing (required)");
   }
 
   @Test
@@ -134,8 +129,7 @@ class ConfigErrorsTest {
     assertThat(failover("""
         failovr:
           failure: {conditions: [{status_code: 503}]}
-        """)).containsExactly("failovr: unknown key (did you mean failover?)",
-            "failover: missing (required)");
+        """)).containsExactly("failovr: unknown key (did you mean failover?)");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static io.github.failover4j.core.PoolFixture.B;
 import static io.github.failover4j.core.PoolFixture.C;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.spi.TokenEvent;
 import java.net.URI;
 import java.time.Clock;

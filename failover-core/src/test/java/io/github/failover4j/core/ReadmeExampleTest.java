@@ -2,7 +2,7 @@ package io.github.failover4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.ResponseView;
 import io.github.failover4j.spi.TokenEvent;
@@ -17,10 +17,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The README's embedding example, verbatim, so it compiles, runs and cannot drift. */
+/**
+ * The engine example of docs/embedding.md, verbatim, so it compiles, runs and cannot drift;
+ * and the configuration examples of docs/configuration.md, parsed.
+ */
 class ReadmeExampleTest {
 
   /** The README's stand-in for an HTTP library's response. */
+  // README-response:begin
   record Response(int status, String body) implements ResponseView {
     static Response of(int status, String body) {
       return new Response(status, body);
@@ -37,6 +41,7 @@ class ReadmeExampleTest {
       return java.util.Arrays.copyOf(b, Math.min(maxBytes, b.length));
     }
   }
+  // README-response:end
 
   @Test
   void embeddingExampleRuns() {
@@ -78,12 +83,14 @@ class ReadmeExampleTest {
       token.report(Response.of(429, "{\"error\":\"No quota available\"}"));
     }
     // three consecutive failures: the token is out of rotation
-    assert pool.snapshot().get(0).state() == TokenState.EJECTED;
+    TokenState afterFailures = pool.snapshot().get(0).state();     // EJECTED
 
     clock.advance(Duration.ofSeconds(11));                     // the probe runs and passes
-    assert pool.snapshot().get(0).state() == TokenState.HEALTHY;
+    TokenState afterProbe = pool.snapshot().get(0).state();        // HEALTHY
     // events: EJECTED, PROBE_PASSED, RESTORED — with the masked id sk-…1111, never the token
     // README:end
+    assertThat(afterFailures).isEqualTo(TokenState.EJECTED);
+    assertThat(afterProbe).isEqualTo(TokenState.HEALTHY);
 
     assertThat(events).extracting(TokenEvent::kind).containsExactly(TokenEvent.Kind.EJECTED,
         TokenEvent.Kind.PROBE_PASSED, TokenEvent.Kind.RESTORED);
@@ -93,7 +100,7 @@ class ReadmeExampleTest {
 
   @Test
   void readmeConfigurationExamplesParse() throws IOException {
-    String readme = Files.readString(Path.of("../README.md"));
+    String readme = Files.readString(Path.of("../docs/configuration.md"));
     FailoverConfig seed = FailoverConfig.parse(
         Snippets.blockContaining(readme, "yaml", "consecutive failures that eject"));
     assertThat(seed.failure().conditions()).hasSize(3);
@@ -108,7 +115,7 @@ class ReadmeExampleTest {
   void readmeShowsThisVeryCode() throws IOException {
     Path test = Path.of("src/test/java/io/github/failover4j/core/ReadmeExampleTest.java");
     assertThat(Snippets.between(Files.readString(test), "// README:begin", "// README:end"))
-        .isEqualTo(Snippets.blockContaining(Files.readString(Path.of("../README.md")), "java",
+        .isEqualTo(Snippets.blockContaining(Files.readString(Path.of("../docs/embedding.md")), "java",
             "TokenPool.builder(\"openai\")"));
   }
 }

@@ -1,6 +1,6 @@
 package io.github.failover4j.core;
 
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.failover4j.micrometer;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSpec;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.fixtures.TalliedRules;
 import io.github.failover4j.spi.ProbeTransport;
 import io.github.failover4j.spi.ResponseView;

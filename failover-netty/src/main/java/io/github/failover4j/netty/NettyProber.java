@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public final class NettyProber implements ProbeTransport {
       result.whenComplete((r, e) -> ch.close());
       connect.addListener(f -> {
         if (!f.isSuccess()) {
-          result.completeExceptionally(f.cause());
+          result.completeExceptionally(unreachable(endpoint, f.cause()));
         } else {
           ch.writeAndFlush(httpRequest(request, endpoint)).addListener(w -> {
             if (!w.isSuccess()) {
@@ -102,6 +103,19 @@ public final class NettyProber implements ProbeTransport {
       result.completeExceptionally(e);
     }
     return result;
+  }
+
+  /**
+   * A failed connect as a {@link ConnectException} naming the host and port it could not reach
+   * (Netty's own message may name only an address, or nothing), with the original as its cause.
+   */
+  static ConnectException unreachable(Endpoint endpoint, Throwable cause) {
+    String detail = cause.getMessage() == null || cause.getMessage().isBlank() ? ""
+        : " (" + cause.getMessage() + ")";
+    ConnectException e = new ConnectException("cannot connect to " + endpoint.host() + ":"
+        + endpoint.port() + detail);
+    e.initCause(cause);
+    return e;
   }
 
   private static FullHttpRequest httpRequest(ProbeRequest probe, Endpoint endpoint) {

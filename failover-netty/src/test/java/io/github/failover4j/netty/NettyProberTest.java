@@ -103,14 +103,17 @@ class NettyProberTest {
   }
 
   @Test
-  void aRefusedConnectionFailsTheStage() throws Exception {
+  void aRefusedConnectionFailsTheStageNamingTheHost() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort(); // closed again: nothing listens there
     }
     NettyProber prober = NettyProber.builder(group).build();
     assertThatThrownBy(() -> send(prober, probe(URI.create("http://127.0.0.1:" + port + "/p"),
-        Duration.ofSeconds(5)))).isInstanceOf(ExecutionException.class);
+        Duration.ofSeconds(5)))).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(java.net.ConnectException.class)
+        // names the host it could not reach (a log line says which provider and token)
+        .hasMessageStartingWith("cannot connect to 127.0.0.1:" + port);
   }
 
   @Test

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The README's example for Netty gateway authors, verbatim, kept compiling and working. */
+/** docs/embedding.md's example for Netty gateway authors, verbatim, kept compiling and working. */
 class ReadmeExampleTest {
 
   /** What a gateway's own relay handler does with the verdict; here it just remembers it. */
@@ -95,7 +95,7 @@ class ReadmeExampleTest {
   @Test
   void theReadmeShowsExactlyThisExample() throws java.io.IOException {
     java.util.List<String> readme = java.nio.file.Files.readAllLines(
-        java.nio.file.Path.of("../README.md"));
+        java.nio.file.Path.of("../docs/embedding.md"));
     int at = readme.indexOf(readme.stream()
         .filter(l -> l.contains("new FailoverClientHandler(pool), // sets the token"))
         .findFirst().orElseThrow());
@@ -114,6 +114,6 @@ class ReadmeExampleTest {
         .map(String::strip).toList();
     org.assertj.core.api.Assertions.assertThat(example).hasSizeGreaterThan(15);
     org.assertj.core.api.Assertions.assertThat(java.util.Collections.indexOfSubList(source,
-        example)).as("the README's Netty example appears verbatim in this test").isNotNegative();
+        example)).as("docs/embedding.md's Netty example appears verbatim in this test").isNotNegative();
   }
 }

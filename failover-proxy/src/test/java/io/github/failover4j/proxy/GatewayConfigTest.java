@@ -266,8 +266,7 @@ class GatewayConfigTest {
             + "(100-599)",
         "providers[1].healthCheck.model: missing (required when healthCheck is set)",
         "providers[2].upstream: missing (required)",
-        "providers[2].apiTokens: missing (required)",
-        "providers[2].failover: missing (required)");
+        "providers[2].apiTokens: missing (required)");
   }
 
   @Test
@@ -326,5 +325,17 @@ class GatewayConfigTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(parse)
         .isInstanceOfSatisfying(ConfigException.class, e -> caught[0] = e);
     return caught[0].problems();
+  }
+
+  @Test
+  void aGatewayProviderWithoutAFailoverBlockGetsTheRecommendedRules() {
+    GatewayConfig gateway = GatewayConfig.parse("""
+        providers:
+          - name: openai
+            upstream: https://api.openai.com
+            apiTokens: [sk-test-aaaaaaaaaaaa1111, sk-test-bbbbbbbbbbbb2222]
+        """);
+    FailoverConfig config = gateway.providers().get(0).failover();
+    assertThat(config).isEqualTo(FailoverConfig.builder().build());
   }
 }

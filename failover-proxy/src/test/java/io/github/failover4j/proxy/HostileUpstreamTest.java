@@ -9,7 +9,7 @@ import io.github.failover4j.core.Condition;
 import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenSpec;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

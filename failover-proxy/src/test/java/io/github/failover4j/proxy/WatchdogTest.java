@@ -2,7 +2,7 @@ package io.github.failover4j.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.proxy.Watchdog.Kind;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.failover4j.core.Action;
 import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenState;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.core.TokenState;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.spi.ResponseView;
 import java.net.URI;
 import java.time.Duration;

@@ -17,7 +17,11 @@ final class EjectionReader {
 
   private EjectionReader() {}
 
-  /** The policy, {@link EjectionPolicy#DEFAULT} when no key is given; null when reported. */
+  /**
+   * The policy; null when a problem was reported or when no key is given (then the builder's
+   * default applies: {@link EjectionPolicy#RECOMMENDED} with the recommended conditions,
+   * {@link EjectionPolicy#DEFAULT} with the configuration's own).
+   */
   static EjectionPolicy read(Fields f) {
     Node percentNode = f.get("maxEjectionPercent");
     int before = percentNode.problemsSoFar();
@@ -33,8 +37,9 @@ final class EjectionReader {
       maxNode.invalid("is shorter than baseEjectionTime " + Durations.format(base)
           + "; maxEjectionTime must be at least baseEjectionTime");
     }
-    if (percentNode.problemsSoFar() != before) {
-      return null;
+    if (percentNode.problemsSoFar() != before
+        || !percentNode.present() && !baseNode.present() && !maxNode.present()) {
+      return null; // reported, or not given: the builder's default applies
     }
     return new EjectionPolicy(base, max, percent == null ? 100 : percent);
   }

@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 /**
  * Reads a failover scope: the {@code failover} block (seed or Higress format) and what may stand
  * beside it ({@code healthCheck}, {@code retryOnFailure}, {@code whenAllEjected}, {@code
- * selection}). The scope is the root of a failover file, or one provider of a gateway.
+ * selection}). The scope is the root of a failover file, or one provider of a gateway. A scope
+ * without failure conditions (no {@code failover}, no {@code failover.failure} or no {@code
+ * conditions}) gets the recommended rules, {@link io.github.failover4j.core.FailureRules#RECOMMENDED},
+ * from {@link FailoverConfig#builder()}: the one place the defaults live.
  */
 public final class FailoverReader {
   /** The keys of a failover scope. */
@@ -44,7 +47,14 @@ public final class FailoverReader {
     Node failover = scope.get("failover");
     int before = failover.problemsSoFar();
     FailoverConfig.Builder b = FailoverConfig.builder();
-    if (failover.require("")) {
+    if (!failover.present()) {
+      // no failover block: the recommended rules (FailureRules.RECOMMENDED), and the health
+      // check given beside it, if any
+      Node healthCheck = scope.get("healthCheck");
+      if (healthCheck.present()) {
+        b.healthCheck(HealthCheckReader.read(healthCheck));
+      }
+    } else if (failover.require("")) {
       Fields f = failover.fields();
       List<String> higress = HigressMapper.KEYS.stream().filter(f::has).toList();
       if (higress.isEmpty()) {
@@ -66,7 +76,7 @@ public final class FailoverReader {
     if (selection != null) {
       b.selection(selection);
     }
-    if (!failover.present() || failover.problemsSoFar() != before) {
+    if (failover.problemsSoFar() != before) {
       return null;
     }
     try {
@@ -82,7 +92,7 @@ public final class FailoverReader {
       List<String> alsoAllowed) {
     f.rejectUnknown(concat(SEED_KEYS, alsoAllowed), SEED_HINTS);
     Node failure = f.get("failure");
-    if (failure.require("")) {
+    if (failure.present() && failure.require("")) { // absent: the recommended rules
       Fields rules = failure.fields();
       rules.rejectUnknown(FAILURE_KEYS);
       Integer threshold = rules.get("failureThreshold").integer(1, FailoverConfig.MAX_THRESHOLD);
@@ -90,7 +100,7 @@ public final class FailoverReader {
         b.failureThreshold(threshold);
       }
       Node conditions = rules.get("conditions");
-      if (conditions.require("")) {
+      if (conditions.present() && conditions.require("")) { // absent: the recommended ones
         conditions(b, Conditions.list(conditions, true));
       }
       EjectionPolicy ejection = EjectionReader.read(rules);

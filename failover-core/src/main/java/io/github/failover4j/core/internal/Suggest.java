@@ -4,8 +4,11 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean …?": the valid name nearest to a misspelt one, by Levenshtein distance. */
-final class Suggest {
+/**
+ * "Did you mean …?": the valid name nearest to a misspelt one, by Levenshtein distance. Used by
+ * the configuration readers and by {@link io.github.failover4j.core.Transports}.
+ */
+public final class Suggest {
   private Suggest() {}
 
   /**
@@ -13,8 +16,12 @@ final class Suggest {
    * enough: at most 2 edits away, or at most a third of the longer name's length; failing that, a
    * candidate that the input (of at least 3 characters) begins, e.g. {@code status} for {@code
    * status_code}.
+   *
+   * @param input the misspelt name
+   * @param candidates the valid names
+   * @return the suggestion, if any is close enough
    */
-  static Optional<String> nearest(String input, Collection<String> candidates) {
+  public static Optional<String> nearest(String input, Collection<String> candidates) {
     String in = input.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

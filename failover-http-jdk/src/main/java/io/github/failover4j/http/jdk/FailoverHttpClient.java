@@ -109,9 +109,10 @@ public final class FailoverHttpClient {
       try {
         response = http.send(attempt.request(), attempt);
       } catch (IOException e) {
+        Attempt<T> failed = attempt;
         attempt = exchange.afterError(attempt, e);
         if (attempt == null) {
-          throw e;
+          throw (IOException) Unreachable.named(pool.name(), failed.request().uri(), e);
         }
         continue;
       }
@@ -166,7 +167,8 @@ public final class FailoverHttpClient {
       } else {
         next = exchange.afterError(attempt, error);
         if (next == null) {
-          result.completeExceptionally(Exchange.unwrap(error));
+          result.completeExceptionally(
+              Unreachable.named(pool.name(), attempt.request().uri(), error));
           return;
         }
       }

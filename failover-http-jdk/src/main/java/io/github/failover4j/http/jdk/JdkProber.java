@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  * timeout, reading at most the probe's {@code maxBodyBytes} of an answer, decoded: a gzip or
  * deflate answer is inflated for the health-check conditions, one in another encoding ({@code
  * br}, {@code zstd}) shows them an empty body (see {@link BodyCapture}). Never throws: a
- * request the JDK refuses to build completes the stage exceptionally, like a transport error.
+ * request the JDK refuses to build completes the stage exceptionally, like a transport error;
+ * a connection failure names the host it could not reach.
  */
 final class JdkProber implements ProbeTransport {
   private final HttpClient http;
@@ -32,7 +33,11 @@ final class JdkProber implements ProbeTransport {
       return http.sendAsync(toHttp(probe),
               info -> new ProbeBody(new View(info.statusCode(), info.headers()),
                   Captures.of(probe.maxBodyBytes(), info.headers())))
-          .thenApply(HttpResponse::body);
+          .thenApply(HttpResponse::body)
+          .handle((view, error) -> error == null ? CompletableFuture.completedFuture(view)
+              : CompletableFuture.<ResponseView>failedFuture(
+                  Unreachable.named(null, probe.uri(), error)))
+          .thenCompose(stage -> stage);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

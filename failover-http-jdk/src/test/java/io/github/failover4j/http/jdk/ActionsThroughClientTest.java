@@ -11,7 +11,7 @@ import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSnapshot;
 import io.github.failover4j.core.TokenState;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;

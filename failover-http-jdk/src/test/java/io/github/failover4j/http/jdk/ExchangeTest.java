@@ -7,7 +7,7 @@ import io.github.failover4j.core.Condition;
 import io.github.failover4j.core.FailoverConfig;
 import io.github.failover4j.core.RetryPolicy;
 import io.github.failover4j.core.TokenPool;
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -336,16 +336,24 @@ class FailoverHttpClientTest {
   }
 
   @Test
-  void aRefusedConnectionIsATransportError() throws Exception {
+  void aRefusedConnectionIsATransportErrorNamingThePoolAndHost() throws Exception {
     URI closed;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closed = URI.create("http://127.0.0.1:" + s.getLocalPort());
     }
     TokenPool pool = TokenPool.builder("refused").tokens(OK).config(quotaRules().build())
         .build();
+    // not the JDK's "java.net.ConnectException: null": which provider, which host
+    String expected = "pool refused: cannot connect to 127.0.0.1:" + closed.getPort();
     assertThatThrownBy(() -> Fixtures.client(pool).send(chat(closed), BodyHandlers.ofString()))
-        .isInstanceOf(ConnectException.class);
-    assertThat(state(pool, OK).requests()).isEqualTo(1);
+        .isInstanceOf(ConnectException.class)
+        .hasMessageStartingWith(expected);
+    assertThat(Fixtures.client(pool).sendAsync(chat(closed), BodyHandlers.ofString()))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectException.class)
+        .withMessageStartingWith(expected);
+    assertThat(state(pool, OK).requests()).isEqualTo(2);
     assertThat(state(pool, OK).failures()).isZero();
   }
 

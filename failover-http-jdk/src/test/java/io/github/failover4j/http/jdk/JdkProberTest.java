@@ -115,7 +115,7 @@ class JdkProberTest {
   }
 
   @Test
-  void aRefusedConnectionCompletesTheStageExceptionally() throws Exception {
+  void aRefusedConnectionCompletesTheStageExceptionallyNamingTheHost() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -123,7 +123,9 @@ class JdkProberTest {
     CompletableFuture<ResponseView> sent =
         prober.send(probe(URI.create("http://127.0.0.1:" + port), TOKEN)).toCompletableFuture();
     assertThat(sent).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
-        .withCauseInstanceOf(ConnectException.class);
+        .havingCause().isInstanceOf(ConnectException.class)
+        // not the JDK's "java.net.ConnectException: null": the host it could not reach
+        .withMessageStartingWith("cannot connect to 127.0.0.1:" + port);
   }
 
   @Test

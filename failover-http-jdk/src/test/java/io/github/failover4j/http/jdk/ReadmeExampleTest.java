@@ -23,7 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The example of the root README's JDK section, compiled and run against the loopback provider. */
+/** The JDK example of docs/embedding.md, compiled and run against the loopback provider. */
 class ReadmeExampleTest {
 
   // --- the README example, verbatim (checked below) ---
@@ -73,7 +73,8 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeShowsExactlyThisExample() throws IOException {
-    List<String> readme = Files.readAllLines(Path.of("../README.md"), StandardCharsets.UTF_8);
+    List<String> readme =
+        Files.readAllLines(Path.of("../docs/embedding.md"), StandardCharsets.UTF_8);
     int start = readme.indexOf("static String askWithFailover(URI upstream, String... keys)") - 1;
     assertThat(readme.get(start)).isEqualTo("```java");
     int end = readme.subList(start + 1, readme.size()).indexOf("```") + start + 1;
@@ -83,7 +84,7 @@ class ReadmeExampleTest {
         StandardCharsets.UTF_8));
     assertThat(example).hasSizeGreaterThan(20);
     assertThat(Collections.indexOfSubList(source, example))
-        .as("the README's JDK example appears verbatim in this test").isNotNegative();
+        .as("docs/embedding.md's JDK example appears verbatim in this test").isNotNegative();
   }
 
   private static List<String> stripped(List<String> lines) {

@@ -2,7 +2,7 @@ package io.github.failover4j.http.jdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.failover4j.core.testing.ManualClock;
+import io.github.failover4j.test.ManualClock;
 import io.github.failover4j.spi.Scheduler;
 import io.github.failover4j.spi.Ticker;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.failover4j.core.testing;
+package io.github.failover4j.test;
 
 import io.github.failover4j.spi.Scheduler;
 import io.github.failover4j.spi.Ticker;

@@ -1,4 +1,4 @@
-package io.github.failover4j.core.testing;
+package io.github.failover4j.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
