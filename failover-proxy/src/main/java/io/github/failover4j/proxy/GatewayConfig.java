@@ -2,11 +2,13 @@ package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.ConfigException;
 import io.github.failover4j.core.internal.ConfigParser;
+import io.github.failover4j.core.internal.SecretRefs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The proxy's configuration file (the gateway file): where it listens and its providers:
@@ -20,14 +22,25 @@ import java.util.List;
  *     failover: { ... }
  * }</pre>
  *
+ * <p>Secrets (tokens, client keys, the admin key) may be written as references instead: {@code
+ * ${ENV_VAR}} or {@code file:PATH} (relative to the file's folder).
+ *
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
+ * @param service client keys, admin key, access log ({@link ServiceConfig#DEFAULT} when none)
  */
-public record GatewayConfig(String listen, List<ProviderConfig> providers) {
+public record GatewayConfig(String listen, List<ProviderConfig> providers,
+    ServiceConfig service) {
 
   /** Copies the list. */
   public GatewayConfig {
     providers = List.copyOf(providers);
+    java.util.Objects.requireNonNull(service, "service");
+  }
+
+  /** A gateway with {@link ServiceConfig#DEFAULT} service settings. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers) {
+    this(listen, providers, ServiceConfig.DEFAULT);
   }
 
   /**
@@ -36,11 +49,22 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers) {
    * @throws ConfigException listing every problem, each with its path and value
    */
   public static GatewayConfig parse(String text) {
-    return ConfigParser.parse(text, (root, secrets) -> new GatewayReader(secrets).read(root));
+    return parse(text, SecretRefs.system());
   }
 
   /** Reads and {@linkplain #parse(String) parses} a UTF-8 file. */
   public static GatewayConfig load(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+    return load(file, System::getenv);
+  }
+
+  /** Like {@link #load(Path)}, with secret references resolved from {@code env}. */
+  static GatewayConfig load(Path file, Function<String, String> env) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(Files.readString(file, StandardCharsets.UTF_8), new SecretRefs(env, dir));
+  }
+
+  static GatewayConfig parse(String text, SecretRefs refs) {
+    return ConfigParser.parse(text, (root, secrets) -> new GatewayReader(secrets, refs)
+        .read(root));
   }
 }
