@@ -17,5 +17,5 @@ if [[ ! -f "$jar" ]]; then
   exit 2
 fi
 
-exec java -jar "$jar" -f 1 -wi 0 -i 1 -r 100ms -foe true -prof gc \
+exec java -Djmh.ignoreLock=true -jar "$jar" -f 1 -wi 0 -i 1 -r 100ms -foe true -prof gc \
   -p failureRate=0.01 -p bodySize=1024 -p length=16 "$@"

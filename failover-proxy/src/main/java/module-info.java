@@ -11,6 +11,7 @@ module io.github.failover4j.proxy {
   requires java.logging;
   requires java.net.http;
   requires jdk.unsupported; // sun.misc.Signal: reload on SIGHUP
+  requires io.github.failover4j.micrometer;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
 }

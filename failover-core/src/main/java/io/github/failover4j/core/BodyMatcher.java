@@ -1,6 +1,8 @@
 package io.github.failover4j.core;
 
 import com.google.re2j.Pattern;
+import io.github.failover4j.core.internal.RegexCost;
+import io.github.failover4j.core.internal.Render;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -27,7 +29,12 @@ final class BodyMatcher {
   private final byte[] literal;
   private final int rareAt;
 
+  /** @throws IllegalArgumentException when the pattern is too costly ({@link RegexCost}) */
   BodyMatcher(String regex) {
+    String tooCostly = RegexCost.problem(regex);
+    if (tooCostly != null) {
+      throw new IllegalArgumentException("body pattern " + Render.quote(regex) + " " + tooCostly);
+    }
     this.source = regex;
     this.pattern = Pattern.compile(regex);
     this.literal = isLiteral(regex) ? regex.getBytes(StandardCharsets.UTF_8) : null;

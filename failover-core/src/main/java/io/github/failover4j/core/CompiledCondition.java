@@ -16,7 +16,7 @@ final class CompiledCondition {
   private final BodyMatcher body;
   final Verdict verdict;
 
-  CompiledCondition(Condition c, String reason) {
+  CompiledCondition(Condition c, int index, String reason) {
     if (c.statusCodes().isEmpty()) {
       statusBits = null;
     } else {
@@ -35,7 +35,7 @@ final class CompiledCondition {
       headerValues[i] = eq < 0 ? null : h.substring(eq + 1);
     }
     body = c.body() == null ? null : new BodyMatcher(c.body());
-    verdict = Verdict.forCondition(c.action(), reason, c.cooldown());
+    verdict = Verdict.forCondition(c.action(), reason, c.cooldown(), index);
   }
 
   boolean hasBodyClause() {

@@ -2,8 +2,6 @@ package io.github.failover4j.core;
 
 import io.github.failover4j.core.internal.ConfigParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,9 +77,12 @@ public record FailoverConfig(
     return ConfigParser.parseFailover(text);
   }
 
-  /** Reads and {@linkplain #parse(String) parses} a UTF-8 file. */
+  /**
+   * Reads and {@linkplain #parse(String) parses} a UTF-8 file of at most 1 MiB; a larger file,
+   * a byte that is not UTF-8 or a syntax error is reported with the file (and the line).
+   */
   public static FailoverConfig load(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+    return io.github.failover4j.core.internal.ConfigFiles.load(file, FailoverConfig::parse);
   }
 
   /** A builder with the defaults of SPEC §3 and a required set of failure conditions. */

@@ -130,6 +130,7 @@ final class Recovery {
       reason = pass ? "status " + response.status()
           : "status " + response.status() + ", no health-check condition matched";
     }
+    (pass ? s.probesPassed : s.probesFailed).increment();
     long now = pool.ticker.nanoTime();
     int passes = pass ? s.probePasses + 1 : 0;
     s.probePasses = passes;

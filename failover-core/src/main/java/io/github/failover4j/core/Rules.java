@@ -19,7 +19,7 @@ final class Rules {
     this.conditions = new CompiledCondition[conditions.size()];
     for (int i = 0; i < conditions.size(); i++) {
       Condition c = conditions.get(i);
-      this.conditions[i] = new CompiledCondition(c, path + "[" + i + "]: " + c.describe());
+      this.conditions[i] = new CompiledCondition(c, i, path + "[" + i + "]: " + c.describe());
     }
     this.maxBodyBytes = maxBodyBytes;
   }

@@ -3,6 +3,9 @@ package io.github.failover4j.core;
 import io.github.failover4j.spi.Scheduler.Cancellable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +34,7 @@ final class Slot {
   private static final long FAILURE_MASK = 0xFFFF_FFFFL & ~STATE_MASK;
   private static final long MAX_FAILURES = FAILURE_MASK >>> 2;
   private static final VarHandle WORD;
+  private static final Action[] ACTIONS = Action.values();
 
   static {
     try {
@@ -56,6 +60,15 @@ final class Slot {
   final LongAdder failures = new LongAdder();
   final LongAdder ejections = new LongAdder();
   final LongAdder probes = new LongAdder();
+  final LongAdder restores = new LongAdder();
+  final LongAdder probesPassed = new LongAdder();
+  final LongAdder probesFailed = new LongAdder();
+  /**
+   * Failure matches by cause, at {@link #causeIndex}: one adder per action for verdicts of no
+   * condition, then per condition. Grown (never shrunk, never reset) when a reload brings more
+   * conditions, so the totals stay monotonic.
+   */
+  private volatile LongAdder[] causes = new LongAdder[0];
 
   volatile long ejectedAt;
   /** The action of the condition that ejected the token; {@code null} when an operator did. */
@@ -85,6 +98,55 @@ final class Slot {
     this.authorization = auth.value(secret);
     this.weight = spec.weight();
     this.handle = new TokenHandle(pool, this, 0);
+  }
+
+  /** Where {@link #countCause} tallies a condition's (or {@code -1}: no condition's) action. */
+  static int causeIndex(int condition, Action action) {
+    return (condition + 1) * ACTIONS.length + action.ordinal();
+  }
+
+  /**
+   * Makes room to tally {@code conditions} conditions. Called while the pool is built or under
+   * its reload lock, never on the request path.
+   */
+  void tallyConditions(int conditions) {
+    LongAdder[] current = causes;
+    int size = (conditions + 1) * ACTIONS.length;
+    if (current.length < size) {
+      LongAdder[] grown = Arrays.copyOf(current, size);
+      for (int i = current.length; i < size; i++) {
+        grown[i] = new LongAdder();
+      }
+      causes = grown;
+    }
+  }
+
+  /**
+   * Tallies a failure match by its cause. Allocation-free; a verdict of rules newer than this
+   * slot's tally (a reload racing with the request) goes uncounted rather than misplaced.
+   */
+  void countCause(Verdict v) {
+    LongAdder[] c = causes;
+    int i = v.causeIndex;
+    if (i < c.length) {
+      c[i].increment();
+    }
+  }
+
+  /** The causes tallied at least once. */
+  Map<TokenSnapshot.Cause, Long> causeTotals() {
+    LongAdder[] c = causes;
+    Map<TokenSnapshot.Cause, Long> out = null;
+    for (int i = 0; i < c.length; i++) {
+      long n = c[i].sum();
+      if (n != 0) {
+        if (out == null) {
+          out = new HashMap<>();
+        }
+        out.put(new TokenSnapshot.Cause(i / ACTIONS.length - 1, ACTIONS[i % ACTIONS.length]), n);
+      }
+    }
+    return out == null ? Map.of() : out;
   }
 
   long word() {

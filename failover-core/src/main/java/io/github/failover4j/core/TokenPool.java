@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,7 +99,7 @@ public final class TokenPool implements AutoCloseable {
     this.events = new Events(name, b.listeners);
     this.settings = new Settings(b.config, upstream);
     this.wallClock = b.wallClock;
-    this.slots = newSlots(b.tokens, Map.of());
+    this.slots = newSlots(b.tokens, Map.of(), b.config.failure().conditions().size());
     this.ejectionLimit = b.config.ejection().limit(slots.length);
     int stripes = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
     this.stripeMask = Math.min(stripes, 64) - 1;
@@ -255,6 +256,7 @@ public final class TokenPool implements AutoCloseable {
       case SUCCESS -> recordSuccess(s, h.epoch);
       case FAILURE -> {
         s.failures.increment();
+        s.countCause(v);
         if (s.lastFailureReason != v.reason()) { // verdicts are shared: skip the fence if same
           s.lastFailureReason = v.reason();
         }
@@ -264,7 +266,8 @@ public final class TokenPool implements AutoCloseable {
           ejectAtOnce(s, h.epoch, v, cooldownNanos);
         }
       }
-      case TRANSPORT_ERROR, IGNORED -> { }
+      case IGNORED -> s.countCause(v);
+      case TRANSPORT_ERROR -> { }
     }
   }
 
@@ -391,6 +394,7 @@ public final class TokenPool implements AutoCloseable {
       s.newChain();
       if (s.cas(w, Slot.word(epoch, 0, Slot.HEALTHY))) {
         notHealthy.decrementAndGet();
+        s.restores.increment();
         s.cooldownUntil.set(Slot.NONE);
         s.restoredAt = ticker.nanoTime();
         limitReported.set(false);
@@ -477,22 +481,41 @@ public final class TokenPool implements AutoCloseable {
     Slot[] all = slots;
     List<TokenSnapshot> views = new ArrayList<>(all.length);
     for (Slot s : all) {
-      long w = s.word();
-      int state = Slot.state(w);
-      long next = s.nextEventAt;
-      long cooldown = s.cooldownLeft(now);
-      views.add(new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
-          Slot.failures(w),
-          state != Slot.HEALTHY ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
-          state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
-              : null,
-          state == Slot.EJECTED && cooldown > 0 ? Duration.ofNanos(cooldown) : null,
-          state == Slot.EJECTED ? s.ejectedBy : null,
-          s.backoffLevel,
-          Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(),
-          s.failures.sum(), s.ejections.sum(), s.probes.sum()));
+      views.add(view(s, now));
     }
     return views;
+  }
+
+  /**
+   * A read-only view of one token, or empty when no token of the pool has this fingerprint
+   * (e.g. a reload removed it). Cheaper than {@link #snapshot()} for one token, as a metrics
+   * binder reading one meter needs.
+   */
+  public Optional<TokenSnapshot> snapshot(String fingerprint) {
+    for (Slot s : slots) {
+      if (s.fingerprint.equals(fingerprint)) {
+        return Optional.of(view(s, ticker.nanoTime()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static TokenSnapshot view(Slot s, long now) {
+    long w = s.word();
+    int state = Slot.state(w);
+    long next = s.nextEventAt;
+    long cooldown = s.cooldownLeft(now);
+    return new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
+        Slot.failures(w),
+        state != Slot.HEALTHY ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
+        state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
+            : null,
+        state == Slot.EJECTED && cooldown > 0 ? Duration.ofNanos(cooldown) : null,
+        state == Slot.EJECTED ? s.ejectedBy : null,
+        s.backoffLevel,
+        Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(),
+        s.failures.sum(), s.ejections.sum(), s.probes.sum(), s.restores.sum(),
+        s.probesPassed.sum(), s.probesFailed.sum(), s.causeTotals());
   }
 
   // ---------------------------------------------------------------- reload and close
@@ -512,7 +535,7 @@ public final class TokenPool implements AutoCloseable {
       for (Slot s : slots) {
         old.put(s.fingerprint, s);
       }
-      Slot[] fresh = newSlots(tokens, old);
+      Slot[] fresh = newSlots(tokens, old, config.failure().conditions().size());
       Set<Slot> kept = new HashSet<>(List.of(fresh));
       settings = next;
       slots = fresh;
@@ -531,7 +554,7 @@ public final class TokenPool implements AutoCloseable {
     }
   }
 
-  private Slot[] newSlots(List<TokenSpec> tokens, Map<String, Slot> old) {
+  private Slot[] newSlots(List<TokenSpec> tokens, Map<String, Slot> old, int conditions) {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("pool " + name + " needs at least one token");
     }
@@ -549,6 +572,7 @@ public final class TokenPool implements AutoCloseable {
       } else {
         s.weight = t.weight();
       }
+      s.tallyConditions(conditions);
       out[i] = s;
     }
     return out;

@@ -10,22 +10,30 @@ import java.util.Objects;
 public final class Verdict {
 
   /** No failure condition matched. */
-  public static final Verdict SUCCESS = new Verdict(Outcome.SUCCESS, Action.COUNT, "", null);
+  public static final Verdict SUCCESS =
+      new Verdict(Outcome.SUCCESS, Action.COUNT, "", null, TokenSnapshot.Cause.CUSTOM);
 
   /** The request never got a response (refused, reset, timeout). */
   public static final Verdict TRANSPORT_ERROR =
-      new Verdict(Outcome.TRANSPORT_ERROR, Action.COUNT, "", null);
+      new Verdict(Outcome.TRANSPORT_ERROR, Action.COUNT, "", null, TokenSnapshot.Cause.CUSTOM);
 
   private final Outcome outcome;
   private final Action action;
   private final String reason;
   private final CooldownRule cooldown;
+  /**
+   * Where the pool tallies this verdict by cause (see {@link Slot#countCause}): {@code
+   * (condition + 1) * ACTIONS + action}, precomputed so the request path only indexes.
+   */
+  final int causeIndex;
 
-  private Verdict(Outcome outcome, Action action, String reason, CooldownRule cooldown) {
+  private Verdict(Outcome outcome, Action action, String reason, CooldownRule cooldown,
+      int condition) {
     this.outcome = outcome;
     this.action = action;
     this.reason = Objects.requireNonNull(reason, "reason");
     this.cooldown = cooldown;
+    this.causeIndex = Slot.causeIndex(condition, action);
   }
 
   /**
@@ -44,12 +52,14 @@ public final class Verdict {
    */
   public static Verdict of(Action action, String reason) {
     return forCondition(action, reason,
-        action == Action.COOLDOWN ? CooldownRule.DEFAULT : null);
+        action == Action.COOLDOWN ? CooldownRule.DEFAULT : null, TokenSnapshot.Cause.CUSTOM);
   }
 
-  static Verdict forCondition(Action action, String reason, CooldownRule cooldown) {
+  /** The verdict of the failure condition at {@code condition} in the pool's list. */
+  static Verdict forCondition(Action action, String reason, CooldownRule cooldown,
+      int condition) {
     return new Verdict(action == Action.IGNORE ? Outcome.IGNORED : Outcome.FAILURE, action,
-        reason, cooldown);
+        reason, cooldown, condition);
   }
 
   /** What the response says about its token. */

@@ -175,7 +175,7 @@ class ConfigErrorsTest {
           maxBodyBytes: 16777217
         retryOnFailure: {enabled: "yes", maxRetries: 0, retryOnStatus: ["6.."], onTransportError: 1}
         """)).containsExactly(
-            "failover.maxBodyBytes: 16777217 is not between 0 and 16777216 (16 MiB)",
+            "failover.maxBodyBytes: 16777217 is not between 1 and 16777216 (16 MiB)",
             "retryOnFailure.enabled: \"yes\" is a string, expected true or false",
             "retryOnFailure.maxRetries: 0 is not between 1 and 64 "
                 + "(set enabled: false for no retries)",

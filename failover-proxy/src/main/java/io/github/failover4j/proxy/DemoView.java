@@ -40,7 +40,13 @@ final class DemoView {
     header = "failover4j demo: proxy on http://127.0.0.1:" + proxy.getPort()
         + " in front of a simulated provider with 4 tokens\n"
         + "traffic: 10 chat completions/s to " + chat.getPath()
-        + " (every 10th streamed); retries on another token: 2\n";
+        + " (every 10th streamed); retries on another token: 2\n"
+        + "what you will see: soon after traffic starts one token runs out of quota (429) and\n"
+        + "  later another is suspended (403); the proxy retries their requests on the other\n"
+        + "  tokens, ejects them, probes them every few seconds and restores them when the\n"
+        + "  trouble ends. The client line shows what the callers get: every request answered.\n"
+        + "live state as JSON meanwhile: curl http://127.0.0.1:" + proxy.getPort()
+        + "/_failover/status\n";
     if (!console) {
       out.print(header);
     }
@@ -61,9 +67,9 @@ final class DemoView {
     if (console) {
       sb.append(CLEAR).append(header).append('\n');
     }
-    sb.append("--- ").append(clock()).append("  requests sent ").append(sent)
-        .append(", answered ").append(answered(statuses)).append(errors > 0 ? ", client errors "
-            + errors : "").append('\n');
+    sb.append("--- ").append(clock()).append("  client view: ").append(sent)
+        .append(" sent, answered ").append(answered(statuses)).append(errors > 0
+            ? ", without answer " + errors : "").append('\n');
     sb.append(String.format("  %-12s %-9s %7s %11s %9s %9s %10s %7s%n", "token", "state",
         "fails", "next probe", "requests", "failures", "ejections", "probes"));
     for (TokenSnapshot t : tokens) {
@@ -95,6 +101,8 @@ final class DemoView {
     out.println("token failures absorbed " + failuresSeen + " (retried on another token)");
     out.println("ejections: " + ejections + ", restores: " + restores);
     out.println("demo finished");
+    out.println("next: run it in front of your provider with "
+        + "java -jar failover-proxy.jar --config gateway.yaml (see docs/proxy.md)");
     out.flush();
   }
 

@@ -11,6 +11,7 @@ import io.github.failover4j.spi.Ticker;
 import io.github.failover4j.spi.TokenListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -20,6 +21,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -67,6 +69,7 @@ public final class FailoverProxy implements AutoCloseable {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Channel server;
   private final java.util.function.Function<ProviderConfig, TokenPool> newPool;
+  private final ClientGuard guard;
   private volatile boolean closing;
 
   private FailoverProxy(Builder b) throws InterruptedException {
@@ -87,28 +90,66 @@ public final class FailoverProxy implements AutoCloseable {
             .scheduler(scheduler)
             .ticker(b.ticker);
         listeners.forEach(pool::listener);
-        return service.metrics().bind(pool.build());
+        return pool.build();
       };
       routing = Routing.build(b.config, newPool, registry);
-      server = new ServerBootstrap()
+      service.metrics().refresh(); // the pools' token meters
+      ClientLimits limits = b.limits != null ? b.limits : b.config.clientLimits();
+      guard = new ClientGuard(limits);
+      HttpDecoderConfig decoding = new HttpDecoderConfig()
+          .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+          .setMaxHeaderSize(limits.maxHeaderBytes());
+      ChannelFuture bound = new ServerBootstrap()
           .group(boss, workers)
           .channel(NioServerSocketChannel.class)
+          .handler(new AcceptBackoff())
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (!guard.admit(ch)) {
+                return;
+              }
               clients.add(ch);
-              ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                  new HttpServerExpectContinueHandler(), new RequestObserver(service),
-                  new FrontendHandler(FailoverProxy.this));
+              ClientGuard.Tracker tracker = guard.tracker();
+              ch.pipeline().addLast(tracker.first(), new HttpServerCodec(decoding), tracker,
+                  new HttpServerKeepAliveHandler(), new HttpServerExpectContinueHandler(),
+                  new RequestObserver(service), // ops hook: metrics and access log
+                  new FrontendHandler(FailoverProxy.this, tracker));
             }
           })
-          .bind(b.address).sync().channel();
-    } catch (RuntimeException | InterruptedException | Error e) {
+          .bind(b.address).await();
+      if (!bound.isSuccess()) {
+        throw new IllegalStateException("cannot listen on " + show(b.address) + ": "
+            + describe(bound.cause()), bound.cause());
+      }
+      server = bound.channel();
+    } catch (Throwable e) {
       shutdownGroups();
       registry.close();
       throw e;
     }
+  }
+
+  /** The longest request line (method, target, version) accepted; longer gets 414. */
+  static final int MAX_REQUEST_LINE_BYTES = 8192;
+
+  private static String show(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  /** A failure's message, or what it is when it has none (e.g. an unresolved address). */
+  static String describe(Throwable t) {
+    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      return "the host name cannot be resolved";
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  /** Client connections open now. */
+  int openConnections() {
+    return guard.open();
   }
 
   /** A builder for a proxy of {@code config}'s providers. */
@@ -155,6 +196,7 @@ public final class FailoverProxy implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     synchronized (newPool) {
       routing = routing.apply(config, newPool, registry, service::log);
+      service.metrics().refresh();
     }
   }
 
@@ -252,6 +294,7 @@ public final class FailoverProxy implements AutoCloseable {
     private final List<TokenListener> listeners = new ArrayList<>();
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private ClientLimits limits;
     private java.nio.file.Path configFile;
     private java.util.function.Consumer<String> operatorLog;
     private java.util.function.Consumer<String> accessLogSink;
@@ -295,6 +338,12 @@ public final class FailoverProxy implements AutoCloseable {
       return this;
     }
 
+    /** What clients are allowed; default the config's {@link GatewayConfig#clientLimits()}. */
+    public Builder clientLimits(ClientLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
     /** Event loop threads; default the number of processors, at least 2. */
     public Builder threads(int threads) {
       if (threads < 1) {
@@ -334,7 +383,8 @@ public final class FailoverProxy implements AutoCloseable {
     /**
      * Builds the pools and starts listening.
      *
-     * @throws IllegalStateException or IllegalArgumentException when a pool cannot be built
+     * @throws IllegalStateException or IllegalArgumentException when a pool cannot be built,
+     *     or the address cannot be listened on (the message says why, in one line)
      * @throws InterruptedException when interrupted while binding
      */
     public FailoverProxy start() throws InterruptedException {

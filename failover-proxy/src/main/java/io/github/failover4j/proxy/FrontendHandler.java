@@ -19,20 +19,28 @@ import java.util.ArrayDeque;
 /**
  * One client connection: routes each request to its provider and relays it through an
  * {@link Exchange}, or answers it itself (status page, unknown path, no healthy token). One
- * request at a time: a pipelined request waits, unread, until the one before it is answered.
+ * request at a time: a pipelined request waits, queued with its body and reads paused, until
+ * the one before it is answered, so answers go out in order. Heads that fail {@link
+ * RequestChecks} and corrupt chunked bodies are refused with a close.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(FailoverProxy.class.getName());
 
   private final FailoverProxy proxy;
+  private final ClientGuard.Tracker tracker;
   private ChannelHandlerContext ctx;
   private Exchange exchange;
   /** The proxy answered the request itself; the rest of its body is dropped. */
   private boolean discarding;
   private final ArrayDeque<Object> queued = new ArrayDeque<>();
+  /** A request was refused and the connection is closing: nothing more is read. */
+  private boolean refused;
+  /** Request heads handled so far on this connection (the current one included). */
+  private int requests;
 
-  FrontendHandler(FailoverProxy proxy) {
+  FrontendHandler(FailoverProxy proxy, ClientGuard.Tracker tracker) {
     this.proxy = proxy;
+    this.tracker = tracker;
   }
 
   @Override
@@ -46,6 +54,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (refused) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (!queued.isEmpty() || (busy() && msg instanceof HttpRequest)) {
       queued.add(msg);
       ctx.channel().config().setAutoRead(false);
@@ -57,8 +69,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
       request(request);
+      if (refused) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
+      RequestChecks.Refusal corrupt = RequestChecks.checkContent(content.decoderResult());
+      if (corrupt != null) {
+        content.release();
+        badBody(corrupt);
+        return;
+      }
       boolean last = content instanceof LastHttpContent;
       if (exchange != null) {
         exchange.onRequestContent(content);
@@ -75,10 +97,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void request(HttpRequest request) {
-    if (request.decoderResult().isFailure()) {
-      answer(ProxyJson.error(HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
-          "the request could not be parsed"));
-      ctx.close();
+    requests++;
+    RequestChecks.Refusal refusal = RequestChecks.check(request);
+    if (refusal != null) {
+      refuse(refusal);
       return;
     }
     String path;
@@ -125,6 +147,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Answers a request the proxy will not serve (malformed, smuggling, too large) and closes the
+   * connection once the answer is out; nothing more is read from it.
+   */
+  private void refuse(RequestChecks.Refusal refusal) {
+    refused = true;
+    Object o;
+    while ((o = queued.poll()) != null) {
+      ReferenceCountUtil.release(o);
+    }
+    FullHttpResponse r = ProxyJson.error(refusal.status(), "invalid_request_error",
+        refusal.message());
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * A request body whose chunked framing broke: the upstream must never take what it got for a
+   * whole request, so its exchange is aborted (the upstream connection closed) and the client
+   * gets 400 (or, when its request was answered already, at least in part, just the close).
+   */
+  private void badBody(RequestChecks.Refusal refusal) {
+    if (exchange != null) {
+      Exchange e = exchange;
+      exchange = null;
+      e.abort();
+    }
+    if (tracker.responsesStarted() >= requests) {
+      refused = true;
+      ctx.close();
+    } else {
+      refuse(refusal);
+    }
+  }
+
   /** Sends the proxy's own full response; the request's remaining body is dropped. */
   void answer(FullHttpResponse response) {
     if (exchange == null) {
@@ -148,10 +205,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Goes on with pipelined requests, or reads again; closes when the proxy shuts down. */
+  /**
+   * Goes on with pipelined requests, or reads again; closes when the proxy shuts down. The body
+   * of a request taken from the queue goes to it at once (waiting for it to end first was the
+   * pipelining hang: the request waited for a body that waited behind it).
+   */
   private void next() {
-    while (!busy() && !queued.isEmpty()) {
+    while (!refused && !queued.isEmpty()
+        && (!busy() || !(queued.peek() instanceof HttpRequest))) {
       dispatch(queued.poll());
+    }
+    if (refused) {
+      return;
     }
     if (!busy()) {
       if (proxy.closing()) {

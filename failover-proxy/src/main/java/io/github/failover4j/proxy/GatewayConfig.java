@@ -1,13 +1,13 @@
 package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.ConfigException;
+import io.github.failover4j.core.internal.ConfigFiles;
 import io.github.failover4j.core.internal.ConfigParser;
 import io.github.failover4j.core.internal.SecretRefs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -27,20 +27,30 @@ import java.util.function.Function;
  *
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
+ * @param clientLimits what clients are allowed (connections, timeouts, head size)
  * @param service client keys, admin key, access log ({@link ServiceConfig#DEFAULT} when none)
  */
 public record GatewayConfig(String listen, List<ProviderConfig> providers,
-    ServiceConfig service) {
+    ClientLimits clientLimits, ServiceConfig service) {
+  /** The largest configuration file read, so a huge file is an error, not a long stall. */
+  public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
   /** Copies the list. */
   public GatewayConfig {
     providers = List.copyOf(providers);
-    java.util.Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(clientLimits, "clientLimits");
+    Objects.requireNonNull(service, "service");
   }
 
-  /** A gateway with {@link ServiceConfig#DEFAULT} service settings. */
+  /** With the default {@link ClientLimits} and {@link ServiceConfig#DEFAULT} service settings. */
   public GatewayConfig(String listen, List<ProviderConfig> providers) {
-    this(listen, providers, ServiceConfig.DEFAULT);
+    this(listen, providers, ClientLimits.DEFAULTS);
+  }
+
+  /** With {@link ServiceConfig#DEFAULT} service settings. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers,
+      ClientLimits clientLimits) {
+    this(listen, providers, clientLimits, ServiceConfig.DEFAULT);
   }
 
   /**
@@ -52,15 +62,21 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
     return parse(text, SecretRefs.system());
   }
 
-  /** Reads and {@linkplain #parse(String) parses} a UTF-8 file. */
+  /**
+   * Reads and {@linkplain #parse(String) parses} a UTF-8 file of at most {@value
+   * #MAX_FILE_BYTES} bytes.
+   *
+   * @throws ConfigException when the file is too large or not UTF-8 (naming the file and the
+   *     line), or for every problem of its content
+   */
   public static GatewayConfig load(Path file) throws IOException {
     return load(file, System::getenv);
   }
 
   /** Like {@link #load(Path)}, with secret references resolved from {@code env}. */
   static GatewayConfig load(Path file, Function<String, String> env) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    return parse(Files.readString(file, StandardCharsets.UTF_8), new SecretRefs(env, dir));
+    SecretRefs refs = new SecretRefs(env, file.toAbsolutePath().getParent());
+    return ConfigFiles.load(file, text -> parse(text, refs));
   }
 
   static GatewayConfig parse(String text, SecretRefs refs) {

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /** Reads a gateway configuration: {@code listen} and the {@code providers}. */
 final class GatewayReader {
-  static final List<String> ROOT_KEYS = FailoverReader.concat(List.of("listen", "providers"),
-      ServiceReader.ROOT_KEYS);
+  static final List<String> ROOT_KEYS = FailoverReader.concat(
+      List.of("listen", "providers", "limits"), ServiceReader.ROOT_KEYS);
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
       List.of("name", "upstream", "pathPrefix", "auth", "apiTokens"), FailoverReader.SCOPE_KEYS);
@@ -45,6 +45,9 @@ final class GatewayReader {
     Fields f = root.fields();
     f.rejectUnknown(ROOT_KEYS);
     String listen = Endpoints.listen(f.get("listen"));
+    Fields limits = f.get("limits").fields();
+    limits.rejectUnknown(ClientLimits.KEYS);
+    ClientLimits clientLimits = ClientLimits.read(limits);
     Node providersNode = f.get("providers");
     providersNode.require("");
     if (providersNode.value() instanceof List<?> l && l.isEmpty()) {
@@ -56,7 +59,8 @@ final class GatewayReader {
     }
     ServiceConfig service = new ServiceReader(secrets, refs).read(root, f);
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        && service != null ? new GatewayConfig(listen, providers, service) : null;
+        && clientLimits != null && service != null
+        ? new GatewayConfig(listen, providers, clientLimits, service) : null;
   }
 
   private ProviderConfig provider(Node p) {

@@ -39,6 +39,11 @@ final class Listen {
     if (p < 0 || p > 65535) {
       throw new IllegalArgumentException("'" + hostPort + "' has no valid port (0-65535)");
     }
-    return new InetSocketAddress(host, p);
+    InetSocketAddress address = new InetSocketAddress(host, p);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("'" + hostPort + "': the host " + host
+          + " cannot be resolved");
+    }
+    return address;
   }
 }

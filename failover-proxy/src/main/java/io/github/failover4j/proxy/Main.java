@@ -29,7 +29,12 @@ public final class Main {
 
   /** Runs the proxy; on SIGTERM stops accepting, finishes in-flight requests and exits 0. */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, true));
+    SignalStop stop = SignalStop.install(System.out);
+    int code = run(args, System.out, System.err, stop);
+    if (stop != null) {
+      stop.exiting();
+    }
+    System.exit(code);
   }
 
   /**
@@ -37,10 +42,22 @@ public final class Main {
    * exit code. The proxy itself runs until its {@link FailoverProxy#terminated()} completes.
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return run(args, out, err, false);
+    return run(args, out, err, null);
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err, boolean hook) {
+  /** @param stop stops the proxy on a signal; null to leave signals alone */
+  static int run(String[] args, PrintStream out, PrintStream err, SignalStop stop) {
+    try {
+      return runChecked(args, out, err, stop);
+    } finally {
+      if (stop != null) {
+        stop.notStarted(); // no-op once started; else a signal need not wait for a proxy
+      }
+    }
+  }
+
+  private static int runChecked(String[] args, PrintStream out, PrintStream err,
+      SignalStop stop) {
     // The proxy prints its own line per token event; the engine's log would repeat it.
     CORE_LOG.setLevel(Level.WARNING);
     Arguments a = Arguments.parse(args);
@@ -53,6 +70,9 @@ public final class Main {
       return 0;
     }
     if (a.demo()) {
+      if (stop != null) {
+        stop.notStarted(); // the demo stops by itself; a signal just ends it
+      }
       return Demo.run(out, err);
     }
     if (!a.problems().isEmpty()) {
@@ -64,7 +84,8 @@ public final class Main {
     } catch (NoSuchFileException e) {
       return invalid(err, List.of("--config: " + a.config() + " does not exist"));
     } catch (IOException e) {
-      return invalid(err, List.of("--config: cannot read " + a.config() + ": " + e));
+      return invalid(err, List.of("--config: cannot read " + a.config() + ": "
+          + FailoverProxy.describe(e)));
     } catch (ConfigException e) {
       return invalid(err, e.problems());
     } catch (UnsupportedOperationException e) {
@@ -90,7 +111,7 @@ public final class Main {
       return 0;
     }
     // ----
-    return serve(config, a.config(), a.listen(), out, err, hook);
+    return serve(config, a.config(), a.listen(), out, err, stop);
   }
 
   /** What the proxy needs beyond what the config parser checks. */
@@ -108,7 +129,9 @@ public final class Main {
   }
 
   private static int serve(GatewayConfig config, Path file, String listen, PrintStream out,
-      PrintStream err, boolean hook) {
+      PrintStream err, SignalStop stop) {
+    warmUpLogging();
+    Preload.proxyClasses();
     FailoverProxy proxy;
     try {
       FailoverProxy.Builder b = FailoverProxy.builder(config)
@@ -125,8 +148,11 @@ public final class Main {
       Thread.currentThread().interrupt();
       return 1;
     } catch (RuntimeException e) {
-      err.println("failover-proxy: cannot start: " + e.getMessage());
+      err.println("failover-proxy: cannot start: " + FailoverProxy.describe(e));
       return 1;
+    }
+    if (stop != null) {
+      stop.started(proxy);
     }
     InetSocketAddress at = proxy.address();
     out.println("failover-proxy listening on http://" + at.getHostString() + ":" + at.getPort());
@@ -142,21 +168,26 @@ public final class Main {
       err.println("failover-proxy: warning: cannot watch " + file + " for changes (" + e
           + "); reload with SIGHUP or POST /_failover/reload");
     }
-    if (hook) {
+    if (stop != null) {
       proxy.service().reloader().reloadOnSighup();
-    }
-    if (hook) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        out.println("failover-proxy: shutting down, finishing requests in flight");
-        proxy.shutdown(GRACE).join();
-        out.println("failover-proxy: stopped");
-        out.flush();
-        // SIGTERM is the normal way to stop a service: exit 0, not the JVM's 143.
-        Runtime.getRuntime().halt(0);
-      }, "failover-proxy-shutdown"));
     }
     proxy.terminated().join();
     return 0;
+  }
+
+  /**
+   * Formats one log record now, so what logging loads lazily (time-zone data, formatter
+   * classes) is loaded while file descriptors are plenty: a first log line written when they
+   * ran out must not fail for want of one.
+   */
+  private static void warmUpLogging() {
+    try {
+      new java.util.logging.SimpleFormatter().format(new java.util.logging.LogRecord(
+          Level.INFO, "warm-up"));
+      java.time.ZonedDateTime.now().toString();
+    } catch (RuntimeException ignored) {
+      // only a warm-up
+    }
   }
 
   private static int invalid(PrintStream err, List<String> problems) {

@@ -34,15 +34,15 @@ final class Service {
     this.operatorLog = operatorLog != null ? operatorLog
         : line -> LOG.log(System.Logger.Level.INFO, line);
     this.accessLogSink = accessLogSink != null ? accessLogSink : System.out::println;
-    this.metrics = new ProxyMetrics(proxy::routing);
+    this.metrics = new ProxyMetrics(proxy.registry());
     this.admin = new AdminEndpoints(proxy, this);
     this.reloader = configFile == null ? null : new Reloader(proxy, configFile, System::getenv,
         this::log);
   }
 
-  /** What every pool tells its events to: the status page's recent events, the metrics. */
+  /** What every pool tells its events to: the status page's recent events. */
   java.util.List<io.github.failover4j.spi.TokenListener> listeners() {
-    return java.util.List.of(recent, metrics);
+    return java.util.List.of(recent);
   }
 
   RecentEvents recentEvents() {

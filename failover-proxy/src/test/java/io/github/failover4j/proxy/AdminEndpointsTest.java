@@ -173,24 +173,30 @@ class AdminEndpointsTest extends ServiceTestBase {
     assertThat(f.get("/_failover/status").statusCode()).isEqualTo(200); // loopback
     // The same pipeline on a connection that is not from loopback (an embedded channel has
     // no IP address at all): refused, while health stays open.
-    EmbeddedChannel remote = new EmbeddedChannel(new RequestObserver(f.proxy.service()),
-        new FrontendHandler(f.proxy));
+    ClientGuard.Tracker tracker = new ClientGuard(ClientLimits.DEFAULTS).tracker();
+    EmbeddedChannel remote = new EmbeddedChannel(tracker.first(), tracker,
+        new RequestObserver(f.proxy.service()), new FrontendHandler(f.proxy, tracker));
     try {
-      remote.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-          "/_failover/status"));
+      remote.writeInbound(request("/_failover/status"));
       FullHttpResponse refused = remote.readOutbound();
       assertThat(refused.status().code()).isEqualTo(403);
       assertThat(refused.content().toString(StandardCharsets.UTF_8))
           .contains("admin_loopback_only");
       refused.release();
-      remote.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-          "/healthz"));
+      remote.writeInbound(request("/healthz"));
       FullHttpResponse health = remote.readOutbound();
       assertThat(health.status().code()).isEqualTo(200);
       health.release();
     } finally {
       remote.finishAndReleaseAll();
     }
+  }
+
+  static DefaultFullHttpRequest request(String path) {
+    DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+        path);
+    r.headers().set("Host", "proxy.example");
+    return r;
   }
 
   @Test

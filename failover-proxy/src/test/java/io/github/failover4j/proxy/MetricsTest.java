@@ -5,6 +5,7 @@ import static io.github.failover4j.proxy.ServiceFixture.TOKEN_A;
 import static io.github.failover4j.proxy.ServiceFixture.TOKEN_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.netty.testing.TestUpstream;
 import io.github.failover4j.spi.TokenEvent;
 import java.net.http.HttpResponse;
@@ -88,10 +89,12 @@ class MetricsTest extends ServiceTestBase {
                   - status_code: [200]
         """.formatted(CLIENT_KEY_1, TOKEN_A, TOKEN_B));
     Map<Sample, Double> before = scrape();
-    assertThat(value(before, "failover_proxy_tokens", "provider", "openai", "state", "healthy"))
+    assertThat(value(before, "failover_token_state", "pool", "openai", "state", "healthy"))
         .isEqualTo(2);
-    assertThat(value(before, "failover_proxy_tokens", "provider", "openai", "state", "ejected"))
+    assertThat(value(before, "failover_token_state", "pool", "openai", "state", "ejected"))
         .isZero();
+    assertThat(value(before, "failover_token_state", "pool", "openai", "token",
+        TokenSpec.maskedId(TOKEN_A), "state", "healthy")).isEqualTo(1);
 
     // Until token A has been tried: it answers 429, is ejected, and the request is retried on B.
     while (f.proxy.registry().pool("openai").snapshot().get(0).ejections() == 0) {
@@ -100,12 +103,12 @@ class MetricsTest extends ServiceTestBase {
     }
     f.await(TokenEvent.Kind.EJECTED);
     Map<Sample, Double> ejected = scrape();
-    assertThat(value(ejected, "failover_proxy_tokens", "provider", "openai", "state",
-        "ejected")).isEqualTo(1);
-    assertThat(value(ejected, "failover_proxy_tokens", "provider", "openai", "state",
-        "healthy")).isEqualTo(1);
-    assertThat(value(ejected, "failover_proxy_token_events_total", "provider", "openai",
-        "event", "ejected")).isEqualTo(1);
+    assertThat(value(ejected, "failover_token_state", "pool", "openai", "token",
+        TokenSpec.maskedId(TOKEN_A), "state", "ejected")).isEqualTo(1);
+    assertThat(value(ejected, "failover_token_state", "pool", "openai", "state", "healthy"))
+        .isEqualTo(1);
+    assertThat(value(ejected, "failover_token_ejections_total", "pool", "openai", "token",
+        TokenSpec.maskedId(TOKEN_A))).isEqualTo(1);
     assertThat(value(ejected, "failover_proxy_retries_total", "provider", "openai"))
         .isEqualTo(1);
     double served = value(ejected, "failover_proxy_requests_seconds_count", "provider",
@@ -120,14 +123,14 @@ class MetricsTest extends ServiceTestBase {
     f.advanceToNextTask(); // the probe passes: A is restored
     f.await(TokenEvent.Kind.RESTORED);
     Map<Sample, Double> restored = scrape();
-    assertThat(value(restored, "failover_proxy_tokens", "provider", "openai", "state",
-        "healthy")).isEqualTo(2);
-    assertThat(value(restored, "failover_proxy_tokens", "provider", "openai", "state",
-        "ejected")).isZero();
-    assertThat(value(restored, "failover_proxy_token_events_total", "provider", "openai",
-        "event", "restored")).isEqualTo(1);
-    assertThat(value(restored, "failover_proxy_token_events_total", "provider", "openai",
-        "event", "probe_passed")).isEqualTo(1);
+    assertThat(value(restored, "failover_token_state", "pool", "openai", "state", "healthy"))
+        .isEqualTo(2);
+    assertThat(value(restored, "failover_token_state", "pool", "openai", "state", "ejected"))
+        .isZero();
+    assertThat(value(restored, "failover_token_restores_total", "pool", "openai", "token",
+        TokenSpec.maskedId(TOKEN_A))).isEqualTo(1);
+    assertThat(value(restored, "failover_token_probes_total", "pool", "openai", "result",
+        "pass")).isEqualTo(1);
 
     // a refused request is counted by status class, with a bounded client tag
     assertThat(f.chat("m").statusCode()).isEqualTo(401);

@@ -46,6 +46,18 @@ final class ProxyHarness implements AutoCloseable {
   /** With {@code ssl} toward an https upstream; {@code null}: the proxy's default context. */
   ProxyHarness(TestUpstream upstream, URI upstreamUri, SslContext ssl, String prefix,
       FailoverConfig config, String... tokens) throws InterruptedException {
+    this(upstream, upstreamUri, ssl, ClientLimits.DEFAULTS, prefix, config, tokens);
+  }
+
+  /** With {@code limits} on the proxy's clients. */
+  ProxyHarness(TestUpstream upstream, ClientLimits limits, FailoverConfig config,
+      String... tokens) throws InterruptedException {
+    this(upstream, upstream.uri(), null, limits, "/", config, tokens);
+  }
+
+  private ProxyHarness(TestUpstream upstream, URI upstreamUri, SslContext ssl,
+      ClientLimits limits, String prefix, FailoverConfig config, String... tokens)
+      throws InterruptedException {
     this.upstream = upstream;
     List<TokenSpec> specs = new ArrayList<>();
     for (String t : tokens) {
@@ -60,11 +72,17 @@ final class ProxyHarness implements AutoCloseable {
         .ticker(clock)
         .threads(2)
         .listener(events::add)
-        .listener(eventLog);
+        .listener(eventLog)
+        .clientLimits(limits);
     if (ssl != null) {
       builder.sslContext(ssl);
     }
     proxy = builder.start();
+  }
+
+  /** The proxy's port. */
+  int port() {
+    return proxy.address().getPort();
   }
 
   URI uri(String path) {

@@ -148,13 +148,20 @@ final class Conditions {
   }
 
   private static Pattern compile(Node node, String regex) {
+    Pattern p;
     try {
-      return Pattern.compile(regex);
+      p = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
       node.invalid("is not a valid RE2 regular expression: " + e.getDescription()
           + " (in pattern " + Render.quote(regex) + ")");
       return null;
     }
+    String tooCostly = RegexCost.problem(regex);
+    if (tooCostly != null) {
+      node.invalid(tooCostly);
+      return null;
+    }
+    return p;
   }
 
   private static boolean header(Node node, String header) {

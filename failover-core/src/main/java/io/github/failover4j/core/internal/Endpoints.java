@@ -100,6 +100,8 @@ public final class Endpoints {
       problem = "holds user info; tokens belong in apiTokens, not in the URI";
     } else if (uri.getHost() == null) {
       problem = "has no valid host";
+    } else if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      problem = "has no valid port (1-65535)";
     } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       problem = "has a query or fragment, which an upstream cannot have";
     }

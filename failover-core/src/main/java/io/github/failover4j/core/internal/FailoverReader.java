@@ -117,7 +117,7 @@ public final class FailoverReader {
 
   public static void maxBodyBytes(Fields f, FailoverConfig.Builder b) {
     Integer max = f.get("maxBodyBytes")
-        .integer(0, MAX_BODY_BYTES, "is not between 0 and " + MAX_BODY_BYTES + " (16 MiB)");
+        .integer(1, MAX_BODY_BYTES, "is not between 1 and " + MAX_BODY_BYTES + " (16 MiB)");
     if (max != null) {
       b.maxBodyBytes(max);
     }

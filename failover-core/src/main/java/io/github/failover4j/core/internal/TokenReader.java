@@ -12,6 +12,9 @@ import java.util.Map;
  * by its index and masked id, never in clear.
  */
 public final class TokenReader {
+  /** The most tokens one provider may have. */
+  public static final int MAX_TOKENS = 10_000;
+
   private final Collection<String> secrets;
   private final SecretRefs refs;
 
@@ -38,6 +41,11 @@ public final class TokenReader {
     int before = node.problemsSoFar();
     if (node.value() instanceof List<?> l && l.isEmpty()) {
       node.invalid("is empty; give at least one token");
+    }
+    if (node.value() instanceof List<?> l && l.size() > MAX_TOKENS) {
+      node.problem("has " + l.size() + " tokens; at most " + MAX_TOKENS
+          + " per provider are allowed");
+      return null;
     }
     List<TokenSpec> tokens = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();

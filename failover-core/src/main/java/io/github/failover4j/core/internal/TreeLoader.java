@@ -17,6 +17,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import java.io.StringReader;
 
 /**
  * Turns YAML or JSON text into a generic tree of maps, lists and scalars. YAML is loaded safely
@@ -35,7 +38,18 @@ final class TreeLoader {
    */
   private static final Pattern QUOTED = Pattern.compile("'([^'\\s<][^'\\s]{15,})'");
 
+  /** The most aliases to collections a YAML document may use (SnakeYAML's default, 50). */
+  static final int MAX_ALIASES = 50;
+
+  private static final String SYNTAX = " syntax error: ";
+
   private TreeLoader() {}
+
+  /** Whether a problem line is a syntax error of the text (it names a line, not a path). */
+  static boolean isSyntaxProblem(String line) {
+    int at = line.indexOf(SYNTAX);
+    return at > 0 && (line.startsWith("line ") || line.startsWith("(root): "));
+  }
 
   /** The tree; null for a document with no content. */
   static Object load(String text) {
@@ -47,6 +61,7 @@ final class TreeLoader {
   private static Object yaml(String text) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
     try {
       return new Yaml(new SafeConstructor(options)).load(text);
     } catch (MarkedYAMLException e) {
@@ -55,8 +70,29 @@ final class TreeLoader {
       throw syntax(mark == null ? -1 : mark.getLine() + 1, mark == null ? -1 : mark.getColumn() + 1,
           "YAML", e.getProblem() + context);
     } catch (YAMLException e) {
+      Mark alias = e.getMessage() != null && e.getMessage().contains("aliases")
+          ? aliasOverLimit(text) : null;
+      if (alias != null) {
+        throw syntax(alias.getLine() + 1, alias.getColumn() + 1, "YAML", "more than "
+            + MAX_ALIASES + " aliases to collections (the limit against alias bombs)");
+      }
       throw syntax(-1, -1, "YAML", e.getMessage());
     }
+  }
+
+  /** Where the alias over {@link #MAX_ALIASES} stands; null when not found. */
+  private static Mark aliasOverLimit(String text) {
+    int aliases = 0;
+    try {
+      for (Event e : new Yaml().parse(new StringReader(text))) {
+        if (e instanceof AliasEvent && ++aliases > MAX_ALIASES) {
+          return e.getStartMark();
+        }
+      }
+    } catch (YAMLException ignored) {
+      // a later syntax error: the alias count above is what we know
+    }
+    return null;
   }
 
   private static Object json(String text) {
@@ -73,7 +109,7 @@ final class TreeLoader {
 
   private static ConfigException syntax(int line, int column, String format, String message) {
     String where = line > 0 ? "line " + line + ", column " + column : "(root)";
-    return new ConfigException(List.of(where + ": " + format + " syntax error: "
+    return new ConfigException(List.of(where + ": " + format + SYNTAX
         + maskQuoted(message)));
   }
 
