@@ -105,8 +105,8 @@ final class Service {
 
   /**
    * The name of the client whose key the request carries, or null: the key may come as {@code
-   * Authorization: Bearer}, in the provider's auth header, or in {@code x-api-key} / {@code
-   * api-key}; each candidate is compared against every client key.
+   * Authorization: Bearer} or in the provider's own auth header (e.g. {@code x-api-key}), the
+   * two headers that are never forwarded; each is compared against every client key.
    */
   static String client(ClientKeys keys, HttpHeaders h, Route route) {
     String found = keys.match(bearer(h.get(HttpHeaderNames.AUTHORIZATION), "Bearer"));
@@ -114,11 +114,6 @@ final class Service {
       Auth auth = route.pool().auth();
       if (!auth.header().equalsIgnoreCase("authorization")) {
         found = keys.match(bearer(h.get(auth.header()), auth.scheme()));
-      }
-    }
-    for (String name : new String[] {"x-api-key", "api-key"}) {
-      if (found == null) {
-        found = keys.match(trim(h.get(name)));
       }
     }
     return found;
@@ -136,10 +131,6 @@ final class Service {
       return v.substring(scheme.length() + 1).trim();
     }
     return scheme != null && scheme.equalsIgnoreCase("Bearer") ? null : v;
-  }
-
-  private static String trim(String s) {
-    return s == null ? null : s.trim();
   }
 
   /** Whether the connection comes from this machine. */

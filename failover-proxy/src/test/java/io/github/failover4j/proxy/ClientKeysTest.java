@@ -72,6 +72,8 @@ class ClientKeysTest extends ServiceTestBase {
         {"Authorization", "Bearer " + CLIENT_KEY_1 + "x"},
         {"Authorization", CLIENT_KEY_1}, // no scheme: not a bearer token
         {"x-api-key", "wrong"},
+        // not this provider's auth header: never taken as a key (it is not stripped either)
+        {"x-api-key", CLIENT_KEY_1},
         {}}) {
       HttpResponse<String> r = f.chat("m", headers);
       assertThat(r.statusCode()).as(String.join(" ", headers)).isEqualTo(401);
