@@ -169,7 +169,12 @@ public final class Main {
           + "); reload with SIGHUP or POST /_failover/reload");
     }
     if (stop != null) {
-      proxy.service().reloader().reloadOnSighup();
+      try {
+        proxy.service().reloader().reloadOnSighup();
+      } catch (IllegalArgumentException | UnsupportedOperationException e) { // e.g. java -Xrs
+        err.println("failover-proxy: warning: no reload on SIGHUP here (" + e.getMessage()
+            + "); reload with POST /_failover/reload or by changing the file");
+      }
     }
     proxy.terminated().join();
     return 0;
