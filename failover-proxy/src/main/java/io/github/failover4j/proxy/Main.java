@@ -102,9 +102,8 @@ public final class Main {
       err.println("failover-proxy: " + exposure);
       return 2;
     }
-    List<String> warnings = Checks.warnings(config);
-    warnings.forEach(w -> err.println("failover-proxy: warning: " + w));
     if (a.check()) {
+      Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
       out.println("failover-proxy: " + a.config() + " is valid: " + config.providers().size()
           + " providers, " + config.providers().stream().mapToInt(p -> p.tokens().size()).sum()
           + " tokens, " + config.service().clients().names().size() + " client keys");
@@ -161,6 +160,7 @@ public final class Main {
           + r.pool().name() + ", " + r.pool().snapshot().size() + " tokens)");
     }
     out.println("  GET /_failover/ shows every token (status page; JSON at /_failover/status)");
+    Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
     // ---- ops hook: reload on a change of the file and, in the real process, on SIGHUP
     try {
       proxy.service().reloader().watch(Reloader.DEBOUNCE);

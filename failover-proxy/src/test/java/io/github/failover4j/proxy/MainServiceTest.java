@@ -73,7 +73,7 @@ class MainServiceTest {
     Path file = config("listen: 127.0.0.1:1\n" + PROVIDER);
     assertThat(run("--config", file.toString(), "--check")).isZero();
     assertThat(out()).contains("is valid: 1 providers, 1 tokens, 0 client keys");
-    assertThat(err()).contains("warning: provider openai: an ejected token is never restored");
+    assertThat(out()).contains("warning: provider openai: an ejected token is never restored");
     assertThat(out() + err()).doesNotContain(TOKEN_A);
   }
 
