@@ -2,6 +2,7 @@ package io.github.failover4j.benchmarks;
 
 import io.github.failover4j.core.Condition;
 import io.github.failover4j.core.FailoverConfig;
+import io.github.failover4j.core.FleetSync;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.core.TokenSnapshot;
@@ -10,14 +11,16 @@ import io.github.failover4j.core.WhenAllEjected;
 
 /**
  * failover4j's request path: {@code pool.select()} then {@code handle.record(verdict)} with
- * verdicts built once, as an adapter does.
+ * verdicts built once, as an adapter does; optionally with a fleet attached, whose ejections
+ * and restores then go to Redis off the request path.
  */
 final class Failover4jLane implements Lane {
   private static final Verdict FAILURE = Verdict.failure("bench");
 
   private final TokenPool pool;
 
-  Failover4jLane(String[] tokens, ExecutorScheduler scheduler) {
+  /** A pool over {@code tokens}, attached to {@code fleet} unless it is {@code null}. */
+  Failover4jLane(String[] tokens, ExecutorScheduler scheduler, FleetSync fleet) {
     FailoverConfig config = FailoverConfig.builder()
         .failureThreshold(FAILURE_THRESHOLD)
         // never evaluated here: the lane records verdicts directly
@@ -26,8 +29,9 @@ final class Failover4jLane implements Lane {
         // the slow path must not throw if, against the odds, all eight are out at once
         .whenAllEjected(WhenAllEjected.USE_ALL)
         .build();
-    this.pool = TokenPool.builder("bench").tokens(tokens).config(config).scheduler(scheduler)
-        .build();
+    TokenPool.Builder b = TokenPool.builder("bench").tokens(tokens).config(config)
+        .scheduler(scheduler);
+    this.pool = (fleet == null ? b : b.fleet(fleet)).build();
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.github.failover4j.benchmarks;
 
+import io.github.failover4j.redis.RedisFleet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -36,9 +38,12 @@ public class HotPathBenchmark {
   private static final int TOKENS = 8;
 
   private static final String UNSHARED = "failover4j-unshared";
+  /** failover4j with a Redis fleet attached (a real redis-server on loopback). */
+  private static final String FLEET = "failover4j-fleet";
 
   /** The implementation under test. */
-  @Param({"failover4j", UNSHARED, "resilience4j", "resilience4j-lockfree", "synchronized"})
+  @Param({"failover4j", FLEET, UNSHARED, "resilience4j", "resilience4j-lockfree",
+      "synchronized"})
   public String impl;
 
   /** The share of requests whose response is a failure. */
@@ -48,6 +53,8 @@ public class HotPathBenchmark {
   private Lane lane;
   private ExecutorScheduler scheduler;
   private String[] tokens;
+  private BenchRedis redis;
+  private RedisFleet fleet;
   /** Every lane built, shared or per thread, to log and close. */
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
 
@@ -59,11 +66,22 @@ public class HotPathBenchmark {
       tokens[i] = "sk-bench-0123456789abcdef" + (1000 + i); // distinct masked ids in the log
     }
     scheduler = new ExecutorScheduler();
+    if (impl.equals(FLEET)) {
+      redis = new BenchRedis();
+      fleet = RedisFleet.connect(redis.uri());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!fleet.reachable()) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("the fleet did not connect to " + redis.uri());
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    }
     lane = impl.equals(UNSHARED) ? null : newLane();
   }
 
   private Lane newLane() {
-    Lane l = Lane.create(impl.equals(UNSHARED) ? "failover4j" : impl, tokens, scheduler);
+    Lane l = Lane.create(impl.equals(UNSHARED) ? "failover4j" : impl, tokens, scheduler, fleet);
     lanes.add(l);
     return l;
   }
@@ -82,6 +100,10 @@ public class HotPathBenchmark {
       l.close();
     }
     scheduler.close();
+    if (fleet != null) {
+      fleet.close();
+      redis.close();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.failover4j.benchmarks;
 
+import io.github.failover4j.core.FleetSync;
 import java.time.Duration;
 
 /**
@@ -28,10 +29,15 @@ interface Lane extends AutoCloseable {
   @Override
   void close();
 
-  /** The lane named by the benchmark's {@code impl} parameter, over {@code tokens}. */
-  static Lane create(String impl, String[] tokens, ExecutorScheduler scheduler) {
+  /**
+   * The lane named by the benchmark's {@code impl} parameter, over {@code tokens}; {@code
+   * fleet} is attached to the {@code failover4j-fleet} lane's pool.
+   */
+  static Lane create(String impl, String[] tokens, ExecutorScheduler scheduler,
+      FleetSync fleet) {
     return switch (impl) {
-      case "failover4j" -> new Failover4jLane(tokens, scheduler);
+      case "failover4j" -> new Failover4jLane(tokens, scheduler, null);
+      case "failover4j-fleet" -> new Failover4jLane(tokens, scheduler, fleet);
       case "resilience4j" -> new Resilience4jLane(tokens, false);
       case "resilience4j-lockfree" -> new Resilience4jLane(tokens, true);
       case "synchronized" -> new SynchronizedLane(tokens, scheduler);

@@ -41,13 +41,13 @@ final class Recovery {
     Settings st = pool.settingsForRecovery();
     long now = pool.ticker.nanoTime();
     if (s.ejectedBy == Action.COOLDOWN) {
-      restoreAfter(s, chain, s.cooldownLeft(now), "cooldown ended");
+      restoreAfter(s, chain, s.cooldownLeft(now), Fleet.Cause.TIMER, "cooldown ended");
     } else if (st.health != null) {
       scheduleProbe(s, chain, Math.max(jittered(st.periodNanos), minOutNanos));
     } else if (minOutNanos > 0) {
-      restoreAfter(s, chain, minOutNanos, "back-off ended");
+      restoreAfter(s, chain, minOutNanos, Fleet.Cause.TIMER, "back-off ended");
     } else if (st.cooldownNanos > 0) {
-      restoreAfter(s, chain, st.cooldownNanos,
+      restoreAfter(s, chain, st.cooldownNanos, Fleet.Cause.TIMER,
           "cooldown of " + Duration.ofNanos(st.cooldownNanos) + " ended");
     }
   }
@@ -56,15 +56,15 @@ final class Recovery {
    * Restores the token after {@code delay} (at once when it is 0), or later if its cooldown
    * deadline has moved out meanwhile.
    */
-  private void restoreAfter(Slot s, long chain, long delay, String reason) {
+  private void restoreAfter(Slot s, long chain, long delay, Fleet.Cause cause, String reason) {
     if (delay > 0) {
-      schedule(s, delay, () -> restoreAfter(s, chain, 0, reason));
+      schedule(s, delay, () -> restoreAfter(s, chain, 0, cause, reason));
     } else if (s.inChain(chain)) {
       long left = s.cooldownLeft(pool.ticker.nanoTime());
       if (left > 0) {
-        restoreAfter(s, chain, left, reason);
+        restoreAfter(s, chain, left, cause, reason);
       } else {
-        pool.restore(s, false, reason);
+        pool.restore(s, cause, reason);
       }
     }
   }
@@ -83,11 +83,28 @@ final class Recovery {
     schedule(s, delayNanos, () -> probe(s, chain));
   }
 
+  /**
+   * Probes when the fleet lets this replica (at once without a fleet); a replica that another
+   * one's probe lease keeps out looks again a period later.
+   */
   private void probe(Slot s, long chain) {
-    Settings st = pool.settingsForRecovery();
-    if (!s.inChain(chain) || pool.closed || st.health == null) {
+    if (!s.inChain(chain) || pool.closed || pool.settingsForRecovery().health == null) {
       return;
     }
+    pool.fleet.mayProbe(s).whenComplete((granted, error) -> {
+      Settings st = pool.settingsForRecovery();
+      if (!s.inChain(chain) || pool.closed || st.health == null) {
+        return;
+      }
+      if (error != null || Boolean.TRUE.equals(granted)) {
+        send(s, chain, st); // a fleet that cannot answer must not stop recovery
+      } else {
+        scheduleProbe(s, chain, jittered(st.periodNanos));
+      }
+    });
+  }
+
+  private void send(Slot s, long chain, Settings st) {
     s.probes.increment();
     ProbeRequest request = new ProbeRequest("POST", st.probeUri,
         Map.of(pool.auth().header(), s.authorization, "Content-Type", "application/json"),
@@ -141,7 +158,8 @@ final class Recovery {
     pool.events.emit(pass ? TokenEvent.Kind.PROBE_PASSED : TokenEvent.Kind.PROBE_FAILED, s,
         reason, now);
     if (restores) {
-      restoreAfter(s, chain, s.cooldownLeft(now), passes + " consecutive probe(s) passed");
+      restoreAfter(s, chain, s.cooldownLeft(now), Fleet.Cause.PROBE,
+          passes + " consecutive probe(s) passed");
     }
   }
 

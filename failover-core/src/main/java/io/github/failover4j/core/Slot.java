@@ -5,8 +5,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -82,6 +86,8 @@ final class Slot {
   /** When the next probe or the end of the cooldown is due; {@link #NONE} when neither is. */
   volatile long nextEventAt = NONE;
   volatile String lastFailureReason = "";
+  /** The latest fleet state this replica knows of the token (SPEC §8); {@code null}: none. */
+  final AtomicReference<FleetState> fleet = new AtomicReference<>();
 
   static final long NONE = Long.MIN_VALUE;
 
@@ -147,6 +153,38 @@ final class Slot {
       }
     }
     return out == null ? Map.of() : out;
+  }
+
+  /**
+   * The slots of {@code tokens}, in order: the slot in {@code old} of a token that stays (with
+   * its new weight), a new one for a new token; each with room to tally {@code conditions}
+   * conditions.
+   *
+   * @throws IllegalArgumentException when the list is empty or names a token twice
+   */
+  static Slot[] all(TokenPool pool, List<TokenSpec> tokens, Map<String, Slot> old,
+      int conditions) {
+    if (tokens.isEmpty()) {
+      throw new IllegalArgumentException("pool " + pool.name() + " needs at least one token");
+    }
+    Slot[] out = new Slot[tokens.size()];
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < out.length; i++) {
+      TokenSpec t = tokens.get(i);
+      if (!seen.add(t.fingerprint())) {
+        throw new IllegalArgumentException("pool " + pool.name() + ": token " + i + " ("
+            + t.id() + ") is listed twice");
+      }
+      Slot s = old.get(t.fingerprint());
+      if (s == null) {
+        s = new Slot(pool, t, pool.auth());
+      } else {
+        s.weight = t.weight();
+      }
+      s.tallyConditions(conditions);
+      out[i] = s;
+    }
+    return out;
   }
 
   long word() {

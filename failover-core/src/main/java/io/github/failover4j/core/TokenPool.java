@@ -71,6 +71,7 @@ public final class TokenPool implements AutoCloseable {
   final ProbeTransport prober;
   final Events events;
   private final Recovery recovery;
+  final Fleet fleet;
 
   private volatile Settings settings;
   private volatile Slot[] slots;
@@ -99,13 +100,14 @@ public final class TokenPool implements AutoCloseable {
     this.events = new Events(name, b.listeners);
     this.settings = new Settings(b.config, upstream);
     this.wallClock = b.wallClock;
-    this.slots = newSlots(b.tokens, Map.of(), b.config.failure().conditions().size());
+    this.slots = Slot.all(this, b.tokens, Map.of(), b.config.failure().conditions().size());
     this.ejectionLimit = b.config.ejection().limit(slots.length);
     int stripes = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
     this.stripeMask = Math.min(stripes, 64) - 1;
     this.cursors = new int[(stripeMask + 1) * STRIPE_PAD];
     this.recovery = new Recovery(this);
     this.healthy = Healthy.of(0, slots);
+    this.fleet = b.fleet == null ? Fleet.NONE : new Fleet(this, wallClock);
   }
 
   /** A builder for a pool named {@code name}. */
@@ -181,10 +183,10 @@ public final class TokenPool implements AutoCloseable {
 
   private TokenHandle selectWhenNoneHealthy(Healthy h) {
     return switch (settings.config.whenAllEjected()) {
-      case FAIL -> throw noHealthyToken();
+      case FAIL -> throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
       case USE_ALL -> {
         if (h.usable.length == 0) {
-          throw noHealthyToken();
+          throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
         }
         yield h.usable[nextCursor(h.usable.length)];
       }
@@ -196,27 +198,11 @@ public final class TokenPool implements AutoCloseable {
           }
         }
         if (best == null) {
-          throw noHealthyToken();
+          throw Views.noHealthyToken(name, settings, slots, ticker.nanoTime());
         }
         yield best;
       }
     };
-  }
-
-  private NoHealthyTokenException noHealthyToken() {
-    long now = ticker.nanoTime();
-    Settings st = settings;
-    long extraProbes = st.health == null
-        ? 0 : (st.config.healthCheck().successThreshold() - 1) * st.periodNanos;
-    long earliest = Long.MAX_VALUE;
-    for (Slot s : slots) {
-      long at = s.nextEventAt;
-      if (at != Slot.NONE && Slot.state(s.word()) == Slot.EJECTED) {
-        earliest = Math.min(earliest, Math.max(0, at - now) + extraProbes);
-      }
-    }
-    return new NoHealthyTokenException(name,
-        earliest == Long.MAX_VALUE ? null : Duration.ofNanos(earliest));
   }
 
   /**
@@ -379,15 +365,47 @@ public final class TokenPool implements AutoCloseable {
     refreshHealthy();
     events.emit(TokenEvent.Kind.EJECTED, s, reason, now);
     recovery.start(s, outFor);
+    fleet.ejected(s, outFor);
+  }
+
+  /** After a transition the fleet made here: the snapshot is rebuilt, listeners told. */
+  void tookOut(Slot s, String reason, long minOutNanos) {
+    refreshHealthy();
+    events.emit(TokenEvent.Kind.EJECTED, s, reason, ticker.nanoTime());
+    recovery.start(s, minOutNanos);
+  }
+
+
+  /**
+   * {@code HEALTHY} or {@code EJECTED} (or {@code DISABLED} too with {@code fromAny}) → {@code
+   * to}, ending the token's recovery; returns the state it left, or -1 when it was in none.
+   */
+  int takeOut(Slot s, int to, boolean fromAny) {
+    long w = s.word();
+    while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED
+        || (fromAny && Slot.state(w) == Slot.DISABLED)) {
+      s.newChain(); // before the CAS, so it cannot end a chain started after it
+      if (s.cas(w, Slot.withState(w, to))) {
+        if (Slot.state(w) == Slot.HEALTHY) {
+          notHealthy.incrementAndGet();
+          s.ejectedAt = ticker.nanoTime();
+        }
+        return Slot.state(w);
+      }
+      w = s.word();
+    }
+    return -1;
   }
 
   /**
    * {@code EJECTED} (or {@code DISABLED}, by an operator) → {@code HEALTHY}, new epoch. An
-   * automatic restore waits for the token's cooldown deadline; an operator's does not.
+   * automatic restore waits for the token's cooldown deadline; an operator's (or the
+   * fleet's) does not, and leaves {@code DISABLED} too.
    */
-  boolean restore(Slot s, boolean byOperator, String reason) {
+  boolean restore(Slot s, Fleet.Cause cause, String reason) {
+    boolean any = cause == Fleet.Cause.OPERATOR || cause == Fleet.Cause.FLEET;
     long w = s.word();
-    while (Slot.state(w) == Slot.EJECTED || (byOperator && Slot.state(w) == Slot.DISABLED)) {
+    while (Slot.state(w) == Slot.EJECTED || (any && Slot.state(w) == Slot.DISABLED)) {
       int epoch = Slot.epoch(w) + 1;
       s.handle = new TokenHandle(this, s, epoch);
       // end recovery before the token is back: after the CAS a new ejection may start its own
@@ -400,6 +418,7 @@ public final class TokenPool implements AutoCloseable {
         limitReported.set(false);
         refreshHealthy();
         events.emit(TokenEvent.Kind.RESTORED, s, reason, ticker.nanoTime());
+        fleet.restored(s, cause);
         return true;
       }
       w = s.word();
@@ -435,23 +454,22 @@ public final class TokenPool implements AutoCloseable {
    * @throws IllegalArgumentException when no token has this fingerprint
    */
   public boolean disable(String fingerprint) {
-    Slot s = slot(fingerprint);
-    long w = s.word();
-    while (Slot.state(w) == Slot.HEALTHY || Slot.state(w) == Slot.EJECTED) {
-      s.newChain(); // before the CAS, so it cannot end a chain started after it
-      if (s.cas(w, Slot.withState(w, Slot.DISABLED))) {
-        if (Slot.state(w) == Slot.HEALTHY) {
-          notHealthy.incrementAndGet();
-          s.ejectedAt = ticker.nanoTime();
-        }
-        s.ejectedBy = null;
-        refreshHealthy();
-        events.emit(TokenEvent.Kind.DISABLED, s, "by an operator", ticker.nanoTime());
-        return true;
-      }
-      w = s.word();
+    return disable(slot(fingerprint), true);
+  }
+
+  /** {@code publish}: false when the fleet disabled the token, true for this operator's. */
+  boolean disable(Slot s, boolean publish) {
+    if (takeOut(s, Slot.DISABLED, false) < 0) {
+      return false;
     }
-    return false;
+    s.ejectedBy = null;
+    refreshHealthy();
+    events.emit(TokenEvent.Kind.DISABLED, s,
+        publish ? "by an operator" : "by an operator, on another replica", ticker.nanoTime());
+    if (publish) {
+      fleet.disabled(s);
+    }
+    return true;
   }
 
   /**
@@ -462,7 +480,11 @@ public final class TokenPool implements AutoCloseable {
    * @throws IllegalArgumentException when no token has this fingerprint
    */
   public boolean restore(String fingerprint) {
-    return restore(slot(fingerprint), true, "by an operator");
+    return restore(slot(fingerprint), Fleet.Cause.OPERATOR, "by an operator");
+  }
+
+  Slot[] slots() {
+    return slots;
   }
 
   private Slot slot(String fingerprint) {
@@ -477,13 +499,7 @@ public final class TokenPool implements AutoCloseable {
 
   /** A read-only view of every token, in configuration order. */
   public List<TokenSnapshot> snapshot() {
-    long now = ticker.nanoTime();
-    Slot[] all = slots;
-    List<TokenSnapshot> views = new ArrayList<>(all.length);
-    for (Slot s : all) {
-      views.add(view(s, now));
-    }
-    return views;
+    return Views.snapshot(slots, ticker.nanoTime());
   }
 
   /**
@@ -494,28 +510,10 @@ public final class TokenPool implements AutoCloseable {
   public Optional<TokenSnapshot> snapshot(String fingerprint) {
     for (Slot s : slots) {
       if (s.fingerprint.equals(fingerprint)) {
-        return Optional.of(view(s, ticker.nanoTime()));
+        return Optional.of(Views.view(s, ticker.nanoTime()));
       }
     }
     return Optional.empty();
-  }
-
-  private static TokenSnapshot view(Slot s, long now) {
-    long w = s.word();
-    int state = Slot.state(w);
-    long next = s.nextEventAt;
-    long cooldown = s.cooldownLeft(now);
-    return new TokenSnapshot(s.id, s.fingerprint, s.weight, s.publicState(),
-        Slot.failures(w),
-        state != Slot.HEALTHY ? Duration.ofNanos(Math.max(0, now - s.ejectedAt)) : null,
-        state == Slot.EJECTED && next != Slot.NONE ? Duration.ofNanos(Math.max(0, next - now))
-            : null,
-        state == Slot.EJECTED && cooldown > 0 ? Duration.ofNanos(cooldown) : null,
-        state == Slot.EJECTED ? s.ejectedBy : null,
-        s.backoffLevel,
-        Secrets.scrub(s.lastFailureReason, s.secret, s.id), s.requests.sum(),
-        s.failures.sum(), s.ejections.sum(), s.probes.sum(), s.restores.sum(),
-        s.probesPassed.sum(), s.probesFailed.sum(), s.causeTotals());
   }
 
   // ---------------------------------------------------------------- reload and close
@@ -535,7 +533,7 @@ public final class TokenPool implements AutoCloseable {
       for (Slot s : slots) {
         old.put(s.fingerprint, s);
       }
-      Slot[] fresh = newSlots(tokens, old, config.failure().conditions().size());
+      Slot[] fresh = Slot.all(this, tokens, old, config.failure().conditions().size());
       Set<Slot> kept = new HashSet<>(List.of(fresh));
       settings = next;
       slots = fresh;
@@ -552,30 +550,6 @@ public final class TokenPool implements AutoCloseable {
       }
       refreshHealthy();
     }
-  }
-
-  private Slot[] newSlots(List<TokenSpec> tokens, Map<String, Slot> old, int conditions) {
-    if (tokens.isEmpty()) {
-      throw new IllegalArgumentException("pool " + name + " needs at least one token");
-    }
-    Slot[] out = new Slot[tokens.size()];
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < out.length; i++) {
-      TokenSpec t = tokens.get(i);
-      if (!seen.add(t.fingerprint())) {
-        throw new IllegalArgumentException("pool " + name + ": token " + i + " (" + t.id()
-            + ") is listed twice");
-      }
-      Slot s = old.get(t.fingerprint());
-      if (s == null) {
-        s = new Slot(this, t, auth);
-      } else {
-        s.weight = t.weight();
-      }
-      s.tallyConditions(conditions);
-      out[i] = s;
-    }
-    return out;
   }
 
   private void remove(Slot s) {
@@ -596,6 +570,7 @@ public final class TokenPool implements AutoCloseable {
     for (Slot s : slots) {
       s.newChain();
     }
+    fleet.close();
   }
 
   @Override
@@ -616,6 +591,7 @@ public final class TokenPool implements AutoCloseable {
     private Ticker ticker = Ticker.SYSTEM;
     private ProbeTransport prober;
     private Clock wallClock = Clock.systemUTC();
+    private FleetSync fleet;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -680,6 +656,17 @@ public final class TokenPool implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Shares this pool's token state with the other replicas of a gateway through {@code
+     * fleet} (SPEC §8): ejections, operator actions and cooldown deadlines reach every
+     * replica, and one replica at a time probes an ejected token. Selection and reports stay
+     * lock-free and allocation-free; the fleet publishes off the request path.
+     */
+    public Builder fleet(FleetSync fleet) {
+      this.fleet = Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
     /** Sends probes; required with a health check. */
     public Builder prober(ProbeTransport prober) {
       this.prober = prober;
@@ -718,7 +705,11 @@ public final class TokenPool implements AutoCloseable {
       if (!missing.isEmpty()) {
         throw new IllegalStateException("pool " + name + " needs " + String.join(", ", missing));
       }
-      return new TokenPool(this);
+      TokenPool pool = new TokenPool(this);
+      if (fleet != null) {
+        pool.fleet.join(fleet); // once built: the fleet may apply states at once
+      }
+      return pool;
     }
   }
 }

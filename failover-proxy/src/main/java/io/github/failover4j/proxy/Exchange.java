@@ -5,81 +5,62 @@ import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.Verdict;
 import io.github.failover4j.netty.FailoverClientHandler;
 import io.github.failover4j.netty.ResponseJudged;
-import io.github.failover4j.spi.Scheduler;
-import io.netty.buffer.ByteBuf;
+import io.github.failover4j.proxy.Watchdog.Kind;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client request relayed to a provider, with retries on other tokens (SPEC §5). Runs on
  * the client connection's event loop, as do the upstream connections it uses, so it needs no
  * lock.
  *
- * <p>The request body is relayed as it arrives and kept (up to {@value #MAX_REPLAY_BYTES}
- * bytes, as retained buffers, not copies) so it can be sent again. When a retry is still
- * possible, the response is held back until the {@link FailoverClientHandler} has judged it
- * (at its head, or after the body prefix the rules need): a failure is then retried on an
- * untried token and the client never sees it. Event streams are never held: they reach the
- * client as they come, and once a byte went out there is no retry.
+ * <p>The request body is relayed as it arrives and kept ({@link RequestBody}) so it can be sent
+ * again; the proxy frames it itself ({@link Headers#upstreamHead}). When a retry is still
+ * possible, the response is held back until the {@link FailoverClientHandler} has judged it; the
+ * head of an event stream is held until its first body bytes (SPEC §10). A failure is then
+ * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
+ * wait; a response that breaks after bytes went out ends as {@link StreamGuard} says. An
+ * upstream connection goes back to the pool only after an exchange that ended cleanly.
  */
 final class Exchange {
-  static final int MAX_REPLAY_BYTES = 8 << 20;
-
   private enum Phase { CONNECTING, WAITING, HOLDING, STREAMING, DONE }
 
   private final FailoverProxy proxy;
   private final FrontendHandler front;
   private final ChannelHandlerContext client;
   private final Route route;
+  private final Timeouts timeouts;
   private final HttpRequest head;
+  private final boolean hasBody;
   private final boolean headRequest;
+  private final boolean http10;
   private final RetryPlan plan;
-
-  /** Body chunks received; all of them while replayable, else only those not yet sent. */
-  private final List<ByteBuf> chunks = new ArrayList<>();
-  private long bodyBytes;
-  private boolean replayable = true;
-  private boolean requestDone;
+  private final RequestBody body;
+  private final Watchdog watchdog;
 
   private int attemptNo;
   private TokenHandle token;
   private Channel upstream;
   private boolean reused;
   private boolean resentOnFreshConnection;
-  private int sent;
-  private boolean lastSent;
   private Phase phase = Phase.CONNECTING;
-  private final List<HttpObject> held = new ArrayList<>();
-  private HttpResponse upstreamHead;
-  private boolean skippingInformational;
-  private boolean upstreamComplete;
-  private boolean judged;
-  private boolean timedOut;
-  private Scheduler.Cancellable timer;
+  private AttemptState at = new AttemptState();
+  private boolean unreadable;
+  private Kind timedOut;
   private boolean responseDone;
 
   Exchange(FailoverProxy proxy, FrontendHandler front, ChannelHandlerContext client, Route route,
@@ -88,12 +69,16 @@ final class Exchange {
     this.front = front;
     this.client = client;
     this.route = route;
-    HttpHeaders headers = Headers.endToEnd(request.headers(),
-        Headers.credentials(route.pool().auth().header()));
-    headers.set(HttpHeaderNames.HOST, route.endpoint().hostHeader());
-    this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers);
+    this.timeouts = route.provider().timeouts();
+    this.head = Headers.upstreamBase(request, target, route.pool().auth().header(),
+        route.endpoint().hostHeader());
+    this.hasBody = Headers.hasBody(request);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
+    this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     this.plan = RetryPlan.of(route.pool());
+    this.body = new RequestBody(proxy.retryMemory(), proxy.limits().retryBodyBytes());
+    this.watchdog = new Watchdog(proxy.scheduler(), proxy.ticker(), client.channel().eventLoop(),
+        this::expired);
   }
 
   /**
@@ -113,14 +98,11 @@ final class Exchange {
     RequestObserver.attempt(client.channel(), t); // service hook (ops): access log, metrics
     upstream = null;
     phase = Phase.CONNECTING;
-    sent = 0;
-    lastSent = false;
-    upstreamHead = null;
-    upstreamComplete = false;
-    skippingInformational = false;
-    judged = false;
+    at = new AttemptState();
+    body.rewind();
     client.channel().config().setAutoRead(false); // the body waits until the upstream is there
-    armTimer(no);
+    watchdog.budget(plan.remaining());
+    watchdog.watch(Kind.CONNECT, timeouts.connect());
     proxy.connections().acquire(route, client.channel().eventLoop(), fresh)
         .addListener((Future<Channel> f) -> connected(no, f));
   }
@@ -128,7 +110,7 @@ final class Exchange {
   private void connected(int no, Future<Channel> f) {
     if (no != attemptNo || phase != Phase.CONNECTING) {
       if (f.isSuccess()) {
-        proxy.connections().release(route, f.getNow());
+        f.getNow().close(); // not needed any more; it carried nothing
       }
       return;
     }
@@ -141,10 +123,11 @@ final class Exchange {
     reused = UpstreamHandler.bind(upstream, this);
     FailoverClientHandler.useToken(upstream, token);
     phase = Phase.WAITING;
-    upstream.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(),
-        head.headers().copy()), upstream.voidPromise());
+    long length = body.complete() ? body.bytes() : -1;
+    upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
+    watchdog.watch(Kind.RESPONSE, timeouts.response());
     sendBody();
-    if (!requestDone) {
+    if (!body.complete()) {
       client.channel().config().setAutoRead(upstream.isWritable());
     }
   }
@@ -154,101 +137,55 @@ final class Exchange {
     if (upstream == null || phase == Phase.CONNECTING) {
       return;
     }
-    boolean wrote = false;
-    while (sent < chunks.size()) {
-      if (replayable) {
-        upstream.write(new DefaultHttpContent(chunks.get(sent++).retainedDuplicate()),
-            upstream.voidPromise());
-      } else {
-        upstream.write(new DefaultHttpContent(chunks.remove(sent)), upstream.voidPromise());
-      }
-      wrote = true;
-    }
-    if (requestDone && !lastSent) {
-      upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-      lastSent = true;
+    boolean wrote = body.writeTo(upstream);
+    if (body.complete() && !at.lastSent) {
+      upstream.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(at.written(true));
+      at.lastSent = true;
       wrote = true;
     }
     if (wrote) {
+      if (phase == Phase.WAITING) {
+        watchdog.watch(Kind.RESPONSE, timeouts.response()); // counted from the last byte sent
+      }
       upstream.flush();
-    }
-  }
-
-  private void armTimer(int no) {
-    cancelTimer();
-    Duration left = plan.remaining();
-    if (left == null) {
-      return;
-    }
-    Channel ch = client.channel();
-    timer = proxy.scheduler().schedule(() -> ch.eventLoop().execute(() -> timedOut(no)),
-        left.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-    }
-  }
-
-  /** The retry budget ran out before the upstream answered. */
-  private void timedOut(int no) {
-    if (no != attemptNo || (phase != Phase.CONNECTING && phase != Phase.WAITING)) {
-      return;
-    }
-    timedOut = true;
-    if (phase == Phase.CONNECTING) {
-      token.record(Verdict.TRANSPORT_ERROR);
-      transportError();
-    } else {
-      upstream.close(); // the handler records a transport error and tells us
     }
   }
 
   // ---------------------------------------------------------------- the client's body
 
   void onRequestContent(HttpContent c) {
-    ByteBuf b = c.content();
     boolean last = c instanceof LastHttpContent;
     if (responseDone || phase == Phase.DONE) {
       c.release(); // answered already: the rest of the body is dropped
+      if (last) {
+        body.end();
+      }
     } else {
-      if (b.isReadable()) {
-        chunks.add(b.retain());
-        bodyBytes += b.readableBytes();
-      }
+      body.add(c.content().retain(), last);
       c.release();
-      if (replayable && bodyBytes > MAX_REPLAY_BYTES) {
-        replayable = false; // too large to keep: no retry for this request
-        for (int i = 0; i < sent; i++) {
-          chunks.remove(0).release();
-        }
-        sent = 0;
-      }
-    }
-    if (last) {
-      requestDone = true;
     }
     sendBody();
-    if (upstream != null && !upstream.isWritable() && !requestDone) {
+    if (upstream != null && !upstream.isWritable() && !body.complete()) {
       client.channel().config().setAutoRead(false);
     }
-    if (requestDone) {
+    if (body.complete()) {
       client.channel().config().setAutoRead(true);
       finishIfDone();
     }
   }
 
   void onUpstreamWritable(Channel ch) {
-    if (ch == upstream && !requestDone) {
+    if (ch == upstream && !body.complete()) {
       client.channel().config().setAutoRead(ch.isWritable());
     }
   }
 
+  /** A slow client pauses the upstream, and its idle timeout: the upstream is not silent. */
   void onClientWritable() {
     if (upstream != null && phase == Phase.STREAMING) {
-      upstream.config().setAutoRead(client.channel().isWritable());
+      boolean writable = client.channel().isWritable();
+      upstream.config().setAutoRead(writable);
+      watchdog.watch(Kind.IDLE, writable ? timeouts.idle() : null);
     }
   }
 
@@ -259,26 +196,38 @@ final class Exchange {
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg); // a head too large, a bad chunk, a premature close
+      upstreamBroken();
+      return;
+    }
     if (msg instanceof HttpResponse r) {
       int status = r.status().code();
       if (status >= 100 && status < 200 && status != 101) {
-        skippingInformational = true; // e.g. 100 Continue: the real response follows
+        at.skippingInformational = true; // e.g. 100 Continue: the real response follows
       } else {
-        cancelTimer();
-        upstreamHead = r;
-        phase = holdBack(r) ? Phase.HOLDING : Phase.STREAMING;
+        responseHead(r);
       }
     }
-    if (skippingInformational) {
-      skippingInformational = !(msg instanceof LastHttpContent);
+    if (at.skippingInformational) {
+      at.skippingInformational = !(msg instanceof LastHttpContent);
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof LastHttpContent) {
-      upstreamComplete = true;
+    if (msg instanceof HttpContent c) {
+      if (c.content().isReadable() && !at.bodyStarted) {
+        at.bodyStarted = true;
+        watchdog.watch(Kind.IDLE, timeouts.idle());
+      } else {
+        watchdog.activity();
+      }
+      if (msg instanceof LastHttpContent) {
+        at.upstreamComplete = true;
+        watchdog.stop();
+      }
     }
     if (phase == Phase.HOLDING) {
-      held.add((HttpObject) msg);
+      at.held.add((HttpObject) msg);
     } else if (phase == Phase.STREAMING) {
       toClient((HttpObject) msg);
     } else {
@@ -286,22 +235,35 @@ final class Exchange {
     }
   }
 
-  /**
-   * Whether to wait for the verdict before answering: only when a failure of this response
-   * could still be retried on an untried token, and never for an event stream.
-   */
-  private boolean holdBack(HttpResponse r) {
-    String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    boolean eventStream = type != null && type.toLowerCase(java.util.Locale.ROOT)
-        .startsWith("text/event-stream");
-    return replayable && !eventStream && plan.mayRetryFailure(r.status().code());
+  private void responseHead(HttpResponse r) {
+    at.upstreamHead = r;
+    at.eventStream = StreamGuard.isEventStream(r.headers());
+    boolean retryable = body.replayable() && plan.mayRetryFailure(r.status().code());
+    // an event stream's head waits for its first bytes: a failure before them can still be retried
+    phase = retryable || at.eventStream ? Phase.HOLDING : Phase.STREAMING;
+    if (phase == Phase.STREAMING) {
+      watchdog.noBudget();
+    }
+    if (timeouts.firstByte() != null) {
+      watchdog.watch(Kind.FIRST_BYTE, timeouts.firstByte());
+    } else {
+      watchdog.watch(Kind.IDLE, timeouts.idle());
+    }
+  }
+
+  /** A read batch ended: a held stream that got its first bytes (and no retry) goes out. */
+  void onUpstreamReadComplete(Channel ch) {
+    if (ch == upstream && phase == Phase.HOLDING && at.eventStream
+        && (at.bodyStarted || at.upstreamComplete)) {
+      releaseHeld();
+    }
   }
 
   void onJudged(Channel ch, ResponseJudged event) {
     if (ch != upstream || event.token() != token) {
       return;
     }
-    judged = true;
+    at.judged = true;
     if (event.status() == 0) {
       transportError();
       return;
@@ -309,7 +271,7 @@ final class Exchange {
     if (phase != Phase.HOLDING) {
       return;
     }
-    if (replayable && plan.shouldRetry(event.verdict(), event.status())) {
+    if (body.replayable() && plan.shouldRetry(event.verdict(), event.status())) {
       TokenHandle next = plan.next();
       if (next != null) {
         abandonAttempt();
@@ -317,9 +279,16 @@ final class Exchange {
         return;
       }
     }
+    if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
+      releaseHeld();
+    }
+  }
+
+  private void releaseHeld() {
     phase = Phase.STREAMING;
-    List<HttpObject> out = new ArrayList<>(held);
-    held.clear();
+    watchdog.noBudget();
+    List<HttpObject> out = new ArrayList<>(at.held);
+    at.held.clear();
     for (HttpObject o : out) {
       toClient(o);
     }
@@ -330,36 +299,70 @@ final class Exchange {
       return;
     }
     if (phase == Phase.STREAMING && !responseDone) {
-      abortClient(); // the response was cut: the client must not take it as complete
-    } else if (!judged && (phase == Phase.CONNECTING || phase == Phase.WAITING)) {
+      streamBroken("the upstream closed the connection before the response ended");
+    } else if (phase == Phase.HOLDING) {
+      upstreamBroken();
+    } else if (!at.judged && (phase == Phase.CONNECTING || phase == Phase.WAITING)) {
       transportError();
     }
   }
 
-  /** The attempt got no response: resend, retry on another token, or answer 502/504. */
-  private void transportError() {
-    cancelTimer();
-    abandonAttempt();
-    if (timedOut) {
-      answer(ProxyJson.error(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
-          "the upstream of provider '" + route.pool().name() + "' did not answer in time"));
+  /** The upstream's response cannot be read to its end (bad head, bad chunk, cut). */
+  private void upstreamBroken() {
+    if (phase == Phase.STREAMING) {
+      streamBroken("the upstream's response broke off");
+    } else if (phase != Phase.DONE) {
+      unreadable = true;
+      transportError();
+    }
+  }
+
+  /** A wait ran out ({@link Watchdog}): a transport error that never counts against the key. */
+  private void expired(Kind kind) {
+    if (phase == Phase.DONE) {
       return;
     }
-    if (reused && !resentOnFreshConnection && replayable) {
-      // a pooled connection the upstream had closed: not the token's fault, try a fresh one
+    if (phase == Phase.STREAMING) {
+      streamBroken("the upstream went silent (" + kind.name().toLowerCase(java.util.Locale.ROOT)
+          + " timeout)");
+      return;
+    }
+    if (phase == Phase.HOLDING && kind == Kind.BUDGET) {
+      releaseHeld(); // no time left for a retry: the client gets this response
+      if (!responseDone) {
+        watchdog.watch(Kind.IDLE, timeouts.idle());
+      }
+      return;
+    }
+    timedOut = kind;
+    if (phase == Phase.CONNECTING) {
+      token.record(Verdict.TRANSPORT_ERROR);
+    }
+    transportError(); // the upstream handler records it once the connection is closed
+  }
+
+  /** The attempt got no usable response: resend, retry on another token, or answer 502/504. */
+  private void transportError() {
+    boolean provablyUnsent = reused && at.writeFailed && at.upstreamHead == null
+        && timedOut == null;
+    abandonAttempt();
+    if (provablyUnsent && !resentOnFreshConnection && body.replayable()) {
+      // a pooled connection the upstream had closed took none of the request: try a fresh one
       resentOnFreshConnection = true;
       attempt(token, true);
       return;
     }
-    if (replayable && plan.shouldRetry(Verdict.TRANSPORT_ERROR, 0)) {
+    if (timedOut != Kind.BUDGET && body.replayable()
+        && plan.shouldRetry(Verdict.TRANSPORT_ERROR, 0)) {
       TokenHandle next = plan.next();
       if (next != null) {
+        timedOut = null;
+        unreadable = false;
         attempt(next, false);
         return;
       }
     }
-    answer(ProxyJson.error(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
-        "the upstream of provider '" + route.pool().name() + "' could not be reached"));
+    answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null, unreadable));
   }
 
   // ---------------------------------------------------------------- toward the client
@@ -367,51 +370,59 @@ final class Exchange {
   private void toClient(HttpObject msg) {
     Object out = msg;
     if (msg instanceof HttpResponse r) {
-      HttpHeaders h = Headers.endToEnd(r.headers(), Set.of());
-      Headers.frame(h, r.status().code(), headRequest);
-      if (proxy.closing()) {
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h);
+      boolean[] byClose = new boolean[1];
+      out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
+      at.closeDelimited = byClose[0];
+      at.scanning = ClientResponse.scans(r.status().code());
+    }
+    if (at.scanning && msg instanceof HttpContent c) {
+      ClientResponse.mask(c.content(), token.secret());
     }
     ChannelFuture f = client.writeAndFlush(out);
     if (msg instanceof LastHttpContent) {
       responseDone = true;
+      phase = Phase.DONE;
       releaseUpstream();
-      if (proxy.closing()) {
+      if (proxy.closing() || at.closeDelimited) {
         f.addListener(ChannelFutureListener.CLOSE);
       }
       finishIfDone();
     } else if (!client.channel().isWritable() && upstream != null) {
       upstream.config().setAutoRead(false); // resumed by onClientWritable
+      watchdog.watch(Kind.IDLE, null);
     }
   }
 
   /** Answers with the proxy's own response (nothing was sent to the client yet). */
-  private void answer(io.netty.handler.codec.http.FullHttpResponse r) {
+  private void answer(FullHttpResponse r) {
     phase = Phase.DONE;
     responseDone = true;
+    watchdog.stop();
     front.answer(r);
     finishIfDone();
   }
 
-  private void abortClient() {
+  /** The response broke after its head went out: SSE error event, then close. */
+  private void streamBroken(String why) {
     phase = Phase.DONE;
     responseDone = true;
-    client.close();
+    watchdog.stop();
+    abandonAttempt();
+    StreamGuard.breakOff(client, at.eventStream, why + "; the response is incomplete");
   }
 
   // ---------------------------------------------------------------- cleanup
 
   /** Drops the current attempt: its held response and, unless reusable, its connection. */
   private void abandonAttempt() {
-    for (HttpObject o : held) {
+    for (HttpObject o : at.held) {
       ReferenceCountUtil.release(o);
     }
-    held.clear();
+    at.held.clear();
     releaseUpstream();
   }
 
+  /** Pools the connection only after a clean exchange: all sent, all read, keep-alive. */
   private void releaseUpstream() {
     Channel ch = upstream;
     upstream = null;
@@ -420,8 +431,7 @@ final class Exchange {
     }
     UpstreamHandler.unbind(ch);
     ch.config().setAutoRead(true);
-    if (upstreamComplete && lastSent && upstreamHead != null
-        && HttpUtil.isKeepAlive(upstreamHead)) {
+    if (at.endedCleanly()) {
       proxy.connections().release(route, ch);
     } else {
       ch.close();
@@ -429,7 +439,7 @@ final class Exchange {
   }
 
   private void finishIfDone() {
-    if (requestDone && responseDone) {
+    if (body.complete() && responseDone) {
       release();
       front.exchangeDone(this);
     }
@@ -439,17 +449,12 @@ final class Exchange {
   void abort() {
     phase = Phase.DONE;
     responseDone = true;
-    requestDone = true;
-    cancelTimer();
     abandonAttempt();
     release();
   }
 
   private void release() {
-    cancelTimer();
-    for (ByteBuf b : chunks) {
-      b.release();
-    }
-    chunks.clear();
+    watchdog.stop();
+    body.release();
   }
 }

@@ -65,6 +65,9 @@ public final class FailoverProxy implements AutoCloseable {
   // ----
   private final UpstreamConnections connections;
   private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final Limits limits;
+  private final RetryMemory retryMemory;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Channel server;
@@ -79,7 +82,10 @@ public final class FailoverProxy implements AutoCloseable {
         NioIoHandler.newFactory());
     try {
       SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
-      connections = new UpstreamConnections(ssl);
+      limits = b.config.limits();
+      retryMemory = new RetryMemory(limits.retryBufferBytes());
+      ticker = b.ticker;
+      connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
       service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
       List<TokenListener> listeners = new ArrayList<>(b.listeners);
@@ -94,11 +100,11 @@ public final class FailoverProxy implements AutoCloseable {
       };
       routing = Routing.build(b.config, newPool, registry);
       service.metrics().refresh(); // the pools' token meters
-      ClientLimits limits = b.limits != null ? b.limits : b.config.clientLimits();
-      guard = new ClientGuard(limits);
+      ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
+      guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-          .setMaxHeaderSize(limits.maxHeaderBytes());
+          .setMaxHeaderSize(clientLimits.maxHeaderBytes());
       ChannelFuture bound = new ServerBootstrap()
           .group(boss, workers)
           .channel(NioServerSocketChannel.class)
@@ -208,6 +214,20 @@ public final class FailoverProxy implements AutoCloseable {
     return scheduler;
   }
 
+  /** The clock of the engine and of the upstream timeouts. */
+  Ticker ticker() {
+    return ticker;
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  /** Request bodies kept for retries, all requests together. */
+  RetryMemory retryMemory() {
+    return retryMemory;
+  }
+
   boolean closing() {
     return closing;
   }
@@ -294,7 +314,7 @@ public final class FailoverProxy implements AutoCloseable {
     private final List<TokenListener> listeners = new ArrayList<>();
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private ClientLimits limits;
+    private ClientLimits clientLimits;
     private java.nio.file.Path configFile;
     private java.util.function.Consumer<String> operatorLog;
     private java.util.function.Consumer<String> accessLogSink;
@@ -340,7 +360,7 @@ public final class FailoverProxy implements AutoCloseable {
 
     /** What clients are allowed; default the config's {@link GatewayConfig#clientLimits()}. */
     public Builder clientLimits(ClientLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      this.clientLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -28,10 +28,11 @@ import java.util.function.Function;
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
  * @param clientLimits what clients are allowed (connections, timeouts, head size)
+ * @param limits the memory and size limits toward upstreams (retry buffers, response heads)
  * @param service client keys, admin key, access log ({@link ServiceConfig#DEFAULT} when none)
  */
 public record GatewayConfig(String listen, List<ProviderConfig> providers,
-    ClientLimits clientLimits, ServiceConfig service) {
+    ClientLimits clientLimits, Limits limits, ServiceConfig service) {
   /** The largest configuration file read, so a huge file is an error, not a long stall. */
   public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
@@ -39,18 +40,22 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
   public GatewayConfig {
     providers = List.copyOf(providers);
     Objects.requireNonNull(clientLimits, "clientLimits");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(service, "service");
   }
 
-  /** With the default {@link ClientLimits} and {@link ServiceConfig#DEFAULT} service settings. */
+  /**
+   * With the default {@link ClientLimits}, {@linkplain Limits#DEFAULT limits} and {@link
+   * ServiceConfig#DEFAULT} service settings.
+   */
   public GatewayConfig(String listen, List<ProviderConfig> providers) {
-    this(listen, providers, ClientLimits.DEFAULTS);
+    this(listen, providers, ClientLimits.DEFAULTS, Limits.DEFAULT);
   }
 
   /** With {@link ServiceConfig#DEFAULT} service settings. */
   public GatewayConfig(String listen, List<ProviderConfig> providers,
-      ClientLimits clientLimits) {
-    this(listen, providers, clientLimits, ServiceConfig.DEFAULT);
+      ClientLimits clientLimits, Limits limits) {
+    this(listen, providers, clientLimits, limits, ServiceConfig.DEFAULT);
   }
 
   /**

@@ -17,13 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a gateway configuration: {@code listen} and the {@code providers}. */
+/** Reads a gateway configuration: {@code listen}, the {@code providers} and {@code limits}. */
 final class GatewayReader {
   static final List<String> ROOT_KEYS = FailoverReader.concat(
       List.of("listen", "providers", "limits"), ServiceReader.ROOT_KEYS);
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
-      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens"), FailoverReader.SCOPE_KEYS);
+      List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"),
+      FailoverReader.SCOPE_KEYS);
 
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> prefixes = new HashMap<>();
@@ -45,9 +46,11 @@ final class GatewayReader {
     Fields f = root.fields();
     f.rejectUnknown(ROOT_KEYS);
     String listen = Endpoints.listen(f.get("listen"));
-    Fields limits = f.get("limits").fields();
-    limits.rejectUnknown(ClientLimits.KEYS);
-    ClientLimits clientLimits = ClientLimits.read(limits);
+    // One `limits:` map, two readers: what clients may do, and memory toward upstreams.
+    Fields limitsFields = f.get("limits").fields();
+    limitsFields.rejectUnknown(FailoverReader.concat(ClientLimits.KEYS, LimitsReader.KEYS));
+    ClientLimits clientLimits = ClientLimits.read(limitsFields);
+    Limits limits = LimitsReader.read(limitsFields);
     Node providersNode = f.get("providers");
     providersNode.require("");
     if (providersNode.value() instanceof List<?> l && l.isEmpty()) {
@@ -59,8 +62,8 @@ final class GatewayReader {
     }
     ServiceConfig service = new ServiceReader(secrets, refs).read(root, f);
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        && clientLimits != null && service != null
-        ? new GatewayConfig(listen, providers, clientLimits, service) : null;
+        && clientLimits != null && limits != null && service != null
+        ? new GatewayConfig(listen, providers, clientLimits, limits, service) : null;
   }
 
   private ProviderConfig provider(Node p) {
@@ -82,12 +85,13 @@ final class GatewayReader {
     Auth auth = auth(f.get("auth"));
     List<TokenSpec> tokens = new TokenReader(secrets, refs).read(f.get("apiTokens"));
     FailoverConfig failover = FailoverReader.read(f);
+    Timeouts timeouts = Timeouts.read(f.get("timeouts"));
     if (p.problemsSoFar() != before || name == null || upstream == null || prefix == null
-        || auth == null || tokens == null || failover == null) {
+        || auth == null || tokens == null || failover == null || timeouts == null) {
       return null;
     }
     try {
-      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover);
+      return new ProviderConfig(name, upstream, prefix, auth, tokens, failover, timeouts);
     } catch (IllegalArgumentException e) {
       p.problem(e.getMessage());
       return null;

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param auth the header that carries the token
  * @param tokens the tokens, at least one, no two alike
  * @param failover the failover rules
+ * @param timeouts the timeouts on the wire toward the upstream
  */
 public record ProviderConfig(
     String name,
@@ -28,7 +29,8 @@ public record ProviderConfig(
     String pathPrefix,
     Auth auth,
     List<TokenSpec> tokens,
-    FailoverConfig failover) {
+    FailoverConfig failover,
+    Timeouts timeouts) {
 
   /** Checks every field. */
   public ProviderConfig {
@@ -37,6 +39,7 @@ public record ProviderConfig(
     Objects.requireNonNull(pathPrefix, "pathPrefix");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(failover, "failover");
+    Objects.requireNonNull(timeouts, "timeouts");
     tokens = List.copyOf(tokens);
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("tokens: the list is empty");
@@ -44,6 +47,12 @@ public record ProviderConfig(
     if (!pathPrefix.startsWith("/")) {
       throw new IllegalArgumentException("pathPrefix: '" + pathPrefix + "' does not start with /");
     }
+  }
+
+  /** With the {@linkplain Timeouts#DEFAULT default timeouts}. */
+  public ProviderConfig(String name, URI upstream, String pathPrefix, Auth auth,
+      List<TokenSpec> tokens, FailoverConfig failover) {
+    this(name, upstream, pathPrefix, auth, tokens, failover, Timeouts.DEFAULT);
   }
 
   /** A pool builder preset from this provider: name, upstream, auth, tokens, rules. */

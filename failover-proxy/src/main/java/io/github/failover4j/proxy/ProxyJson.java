@@ -36,6 +36,23 @@ final class ProxyJson {
     return response(status, root);
   }
 
+  /**
+   * The proxy's answer when an upstream gave no usable response: {@code 504} after a timeout,
+   * {@code 502} for a response it cannot read, else {@code 502} unreachable.
+   */
+  static FullHttpResponse upstreamFailure(String provider, boolean timedOut, boolean unreadable) {
+    String who = "the upstream of provider '" + provider + "'";
+    if (timedOut) {
+      return error(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
+          who + " did not answer in time");
+    }
+    return unreadable
+        ? error(HttpResponseStatus.BAD_GATEWAY, "upstream_bad_response",
+            who + " sent a response the proxy cannot read")
+        : error(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
+            who + " could not be reached");
+  }
+
   /** The status page: every provider's tokens with their state and totals. */
   static FullHttpResponse status(List<Route> routes) {
     return response(HttpResponseStatus.OK, statusTree(routes));

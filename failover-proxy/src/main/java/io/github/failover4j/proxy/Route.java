@@ -13,8 +13,13 @@ import java.util.List;
  */
 record Route(String prefix, ProviderConfig provider, TokenPool pool, Endpoint endpoint) {
 
-  /** The upstream request target for a client's raw path and query, or null if not routed here. */
-  String target(String path, String query) {
+  /**
+   * The upstream request target for a client's raw path and query, or null if not routed here.
+   * The path is {@linkplain #normalize normalised} first, so {@code ../} can neither leave the
+   * prefix nor reach the upstream.
+   */
+  String target(String rawPath, String query) {
+    String path = normalize(rawPath);
     String rest;
     if (prefix.equals("/")) {
       rest = path;
@@ -27,6 +32,36 @@ record Route(String prefix, ProviderConfig provider, TokenPool pool, Endpoint en
     }
     String full = endpoint.basePath() + rest;
     return query == null ? full : full + "?" + query;
+  }
+
+  /**
+   * Removes dot segments (RFC 3986 §5.2.4), also percent-encoded ones ({@code %2e%2e}), which
+   * an upstream may decode: {@code /a/./b/../c} is {@code /a/c}; a {@code ..} above the root
+   * stays at the root.
+   */
+  static String normalize(String path) {
+    if (!path.contains(".") && !path.contains("%2")) {
+      return path;
+    }
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    String[] segments = path.split("/", -1);
+    for (int i = 1; i < segments.length; i++) {
+      String seg = segments[i].replace("%2e", ".").replace("%2E", ".");
+      boolean last = i == segments.length - 1;
+      if (seg.equals(".")) {
+        if (last) {
+          out.addLast("");
+        }
+      } else if (seg.equals("..")) {
+        out.pollLast();
+        if (last) {
+          out.addLast("");
+        }
+      } else {
+        out.addLast(segments[i]);
+      }
+    }
+    return "/" + String.join("/", out);
   }
 
   private String stripped() {

@@ -40,6 +40,13 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.onUpstreamReadComplete(ctx.channel());
+    }
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ResponseJudged judged && exchange != null) {
       exchange.onJudged(ctx.channel(), judged);

@@ -43,9 +43,12 @@ final class Exchange<T> {
   private final HttpRequest original;
   private final RetryPlan plan;
   private final boolean replayable;
+  private final Duration responseTimeout;
 
-  Exchange(TokenPool pool, HttpRequest request, BodyHandler<T> handler) {
+  Exchange(TokenPool pool, HttpRequest request, BodyHandler<T> handler,
+      Duration responseTimeout) {
     this.pool = pool;
+    this.responseTimeout = responseTimeout;
     this.handler = handler;
     this.original = request;
     this.plan = RetryPlan.of(pool);
@@ -120,11 +123,10 @@ final class Exchange<T> {
     String header = pool.auth().header();
     HttpRequest.Builder b = HttpRequest.newBuilder(original, (n, v) -> !n.equalsIgnoreCase(header));
     b.setHeader(header, token.authorization()); // header-safe: TokenSpec and Auth check it
+    Duration own = original.timeout().orElse(responseTimeout);
     Duration left = plan.remaining();
-    if (left != null) {
-      Duration bounded = original.timeout().filter(t -> t.compareTo(left) < 0).orElse(left);
-      b.timeout(bounded.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : bounded);
-    }
+    Duration bounded = left != null && left.compareTo(own) < 0 ? left : own;
+    b.timeout(bounded.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : bounded);
     return b.build();
   }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,12 +56,20 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe; share one per pool. Tokens never appear in its logs or exception messages.
  */
 public final class FailoverHttpClient {
+  /** The connect timeout of the default JDK client (SPEC §10). */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The longest wait for a response head when the request sets no timeout (SPEC §10). */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
   private final TokenPool pool;
   private final HttpClient http;
+  private final Duration responseTimeout;
 
   private FailoverHttpClient(Builder b) {
     this.pool = Objects.requireNonNull(b.pool, "pool");
-    this.http = b.http != null ? b.http : HttpClient.newHttpClient();
+    this.http = b.http != null ? b.http
+        : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+    this.responseTimeout = b.responseTimeout;
   }
 
   /** A builder; {@link Builder#pool(TokenPool)} is required. */
@@ -93,7 +102,7 @@ public final class FailoverHttpClient {
    */
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    Exchange<T> exchange = new Exchange<>(pool, request, handler);
+    Exchange<T> exchange = new Exchange<>(pool, request, handler, responseTimeout);
     Attempt<T> attempt = exchange.first();
     while (true) {
       HttpResponse<T> response;
@@ -129,7 +138,7 @@ public final class FailoverHttpClient {
       HttpRequest request, BodyHandler<T> handler) {
     Attempt<T> first;
     try {
-      first = new Exchange<>(pool, request, handler).first();
+      first = new Exchange<>(pool, request, handler, responseTimeout).first();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -176,6 +185,8 @@ public final class FailoverHttpClient {
   public static final class Builder {
     private TokenPool pool;
     private HttpClient http;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
     private Builder() {}
 
@@ -192,6 +203,32 @@ public final class FailoverHttpClient {
     public Builder httpClient(HttpClient http) {
       this.http = Objects.requireNonNull(http, "http");
       return this;
+    }
+
+    /**
+     * The connect timeout of the default JDK client; default 5 s. A client given with {@link #httpClient} keeps its own.
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest wait for each attempt's response head ({@link HttpRequest#timeout()}) when
+     * the request sets none; default 60 s. A timeout is a transport error: it does not count
+     * against the token, and is retried within the retry policy's overall timeout.
+     */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive(timeout, "responseTimeout");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + ": " + d + " is not positive");
+      }
+      return d;
     }
 
     /**

@@ -65,29 +65,31 @@ class ExchangeTest {
             .retry(new RetryPolicy(1, Set.of(), Duration.ofSeconds(30), true)).build())
         .build();
     HttpRequest longer = HttpRequest.newBuilder(URL).timeout(Duration.ofMinutes(5)).build();
-    assertThat(new Exchange<>(pool, longer, BodyHandlers.ofString()).first().request()
+    assertThat(new Exchange<>(pool, longer, BodyHandlers.ofString(), RESPONSE).first().request()
         .timeout()).contains(Duration.ofSeconds(30));
 
     HttpRequest shorter = HttpRequest.newBuilder(URL).timeout(Duration.ofSeconds(2)).build();
-    assertThat(new Exchange<>(pool, shorter, BodyHandlers.ofString()).first().request()
+    assertThat(new Exchange<>(pool, shorter, BodyHandlers.ofString(), RESPONSE).first().request()
         .timeout()).contains(Duration.ofSeconds(2));
 
     HttpRequest none = HttpRequest.newBuilder(URL).build();
-    assertThat(new Exchange<>(pool, none, BodyHandlers.ofString()).first().request().timeout())
-        .contains(Duration.ofSeconds(30));
+    assertThat(new Exchange<>(pool, none, BodyHandlers.ofString(), RESPONSE).first().request()
+        .timeout()).contains(Duration.ofSeconds(30));
   }
 
+  static final Duration RESPONSE = FailoverHttpClient.DEFAULT_RESPONSE_TIMEOUT;
+
   @Test
-  void withoutAnOverallTimeoutTheRequestsOwnIsKept() {
+  void withoutAnOverallTimeoutTheRequestsOwnOrTheResponseTimeoutIsKept() {
     TokenPool pool = TokenPool.builder("t").tokens(OK)
         .config(FailoverConfig.builder().conditions(Condition.status(503))
             .retry(RetryPolicy.of(1)).build())
         .build();
     HttpRequest none = HttpRequest.newBuilder(URL).build();
-    assertThat(new Exchange<>(pool, none, BodyHandlers.ofString()).first().request().timeout())
-        .isEmpty();
+    assertThat(new Exchange<>(pool, none, BodyHandlers.ofString(), RESPONSE).first().request()
+        .timeout()).contains(RESPONSE);
     HttpRequest own = HttpRequest.newBuilder(URL).timeout(Duration.ofSeconds(7)).build();
-    assertThat(new Exchange<>(pool, own, BodyHandlers.ofString()).first().request().timeout())
-        .contains(Duration.ofSeconds(7));
+    assertThat(new Exchange<>(pool, own, BodyHandlers.ofString(), RESPONSE).first().request()
+        .timeout()).contains(Duration.ofSeconds(7));
   }
 }

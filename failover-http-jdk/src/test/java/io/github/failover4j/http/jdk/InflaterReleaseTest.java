@@ -50,7 +50,8 @@ class InflaterReleaseTest {
       .build();
 
   private Attempt<Void> attempt() {
-    return new Exchange<>(pool, HttpRequest.newBuilder(URL).build(), BodyHandlers.discarding())
+    return new Exchange<>(pool, HttpRequest.newBuilder(URL).build(), BodyHandlers.discarding(),
+        FailoverHttpClient.DEFAULT_RESPONSE_TIMEOUT)
         .first();
   }
 

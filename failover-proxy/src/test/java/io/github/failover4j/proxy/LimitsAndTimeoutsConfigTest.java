@@ -1,0 +1,67 @@
+package io.github.failover4j.proxy;
+
+import static io.github.failover4j.proxy.GatewayConfigTest.problems;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The gateway file's {@code timeouts} (per provider) and {@code limits} (top level). */
+class LimitsAndTimeoutsConfigTest {
+  static final String SECRET = "sk-config-000000000000000000001";
+
+  static String gateway(String top, String provider) {
+    return top + """
+        providers:
+          - name: a
+            upstream: https://api.example.com
+            apiTokens: [%s]
+            failover: {failure: {conditions: [{status_code: 503}]}}
+        """.formatted(SECRET) + provider;
+  }
+
+  @Test
+  void defaultsWhenAbsent() {
+    GatewayConfig c = GatewayConfig.parse(gateway("", ""));
+    assertThat(c.limits()).isEqualTo(Limits.DEFAULT);
+    assertThat(c.limits().retryBufferBytes()).isEqualTo(64L << 20);
+    assertThat(c.limits().retryBodyBytes()).isEqualTo(8 << 20);
+    assertThat(c.limits().upstreamHeadBytes()).isEqualTo(64 << 10);
+    Timeouts t = c.providers().get(0).timeouts();
+    assertThat(t).isEqualTo(Timeouts.DEFAULT);
+    assertThat(t.connect()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(t.response()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(t.firstByte()).isNull();
+    assertThat(t.idle()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void readsEveryKey() {
+    GatewayConfig c = GatewayConfig.parse(gateway(
+        "limits: {retryBufferBytes: 128MiB, retryBodyBytes: 1MiB, upstreamHeadBytes: 32768}\n",
+        "    timeouts: {connect: 500ms, response: 2m, firstByte: 10s, idle: 45s}\n"));
+    assertThat(c.limits()).isEqualTo(new Limits(128L << 20, 1 << 20, 32768));
+    assertThat(c.providers().get(0).timeouts()).isEqualTo(new Timeouts(Duration.ofMillis(500),
+        Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofSeconds(45)));
+    assertThat(GatewayConfig.parse(gateway("", "    timeouts: {firstByte: off}\n"))
+        .providers().get(0).timeouts().firstByte()).isNull();
+  }
+
+  @Test
+  void badValuesAreReportedWithTheirPath() {
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {retryBufferBytes: lots, upstreamHeadBytes: 10, retryBodyBytes: 3GiB, x: 1}\n",
+        "    timeouts: {connect: 5, response: -1s, idle: soon, firstByte: 0s, total: 1s}\n"))))
+        .anySatisfy(p -> assertThat(p).contains("limits.retryBufferBytes").contains("not a size"))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamHeadBytes").contains("between"))
+        .anySatisfy(p -> assertThat(p).contains("limits.retryBodyBytes").contains("between"))
+        .anySatisfy(p -> assertThat(p).contains("limits").contains("x"))
+        .anySatisfy(p -> assertThat(p).contains("providers[0].timeouts.connect")
+            .contains("no unit"))
+        .anySatisfy(p -> assertThat(p).contains("providers[0].timeouts.response")
+            .contains("negative"))
+        .anySatisfy(p -> assertThat(p).contains("providers[0].timeouts.idle"))
+        .anySatisfy(p -> assertThat(p).contains("providers[0].timeouts.firstByte"))
+        .anySatisfy(p -> assertThat(p).contains("total"));
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.failover4j.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import redis.embedded.RedisServer;
+
+/**
+ * A real redis-server (the binary embedded-redis ships) on a free loopback port, with no
+ * persistence, that a test may stop and start again on the same port; plus an admin
+ * connection for looking at what the fleet wrote.
+ */
+final class TestRedis implements AutoCloseable {
+  final int port;
+  private RedisServer server;
+  private RedisClient admin;
+  private StatefulRedisConnection<String, String> adminConnection;
+
+  private TestRedis(int port) {
+    this.port = port;
+  }
+
+  static TestRedis start() {
+    TestRedis r = new TestRedis(freePort());
+    r.startServer();
+    return r;
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  void startServer() {
+    try {
+      server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+          .setting("save \"\"").setting("appendonly no").build();
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void stopServer() {
+    closeAdmin();
+    try {
+      server.stop();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Commands on an admin connection (opened on first use, closed with the server). */
+  RedisCommands<String, String> admin() {
+    if (admin == null) {
+      admin = RedisClient.create(uri());
+      adminConnection = admin.connect();
+    }
+    return adminConnection.sync();
+  }
+
+  private void closeAdmin() {
+    if (admin != null) {
+      adminConnection.close();
+      admin.shutdown();
+      admin = null;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stopServer();
+  }
+}
