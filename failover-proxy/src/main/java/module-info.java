@@ -10,4 +10,8 @@ module io.github.failover4j.proxy {
   requires com.fasterxml.jackson.databind;
   requires java.logging;
   requires java.net.http;
+  requires jdk.unsupported; // sun.misc.Signal: reload on SIGHUP
+  requires io.github.failover4j.micrometer;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
 }

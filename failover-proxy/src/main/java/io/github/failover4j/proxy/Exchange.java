@@ -95,6 +95,7 @@ final class Exchange {
   private void attempt(TokenHandle t, boolean fresh) {
     int no = ++attemptNo;
     token = t;
+    RequestObserver.attempt(client.channel(), t); // service hook (ops): access log, metrics
     upstream = null;
     phase = Phase.CONNECTING;
     at = new AttemptState();

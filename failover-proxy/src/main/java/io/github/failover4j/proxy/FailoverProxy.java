@@ -59,7 +59,10 @@ public final class FailoverProxy implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final FailoverRegistry registry = new FailoverRegistry();
-  private final List<Route> routes;
+  // ---- service hooks (ops): the configuration in force, swapped whole on reload
+  private volatile Routing routing;
+  private final Service service;
+  // ----
   private final UpstreamConnections connections;
   private final Scheduler scheduler;
   private final Ticker ticker;
@@ -68,6 +71,7 @@ public final class FailoverProxy implements AutoCloseable {
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Channel server;
+  private final java.util.function.Function<ProviderConfig, TokenPool> newPool;
   private final ClientGuard guard;
   private volatile boolean closing;
 
@@ -83,17 +87,19 @@ public final class FailoverProxy implements AutoCloseable {
       ticker = b.ticker;
       connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
-      List<Route> built = new ArrayList<>();
-      for (ProviderConfig p : b.config.providers()) {
+      service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
+      List<TokenListener> listeners = new ArrayList<>(b.listeners);
+      listeners.addAll(service.listeners());
+      newPool = p -> {
         TokenPool.Builder pool = p.poolBuilder()
             .prober(NettyProber.builder(workers).sslContext(ssl).build())
             .scheduler(scheduler)
             .ticker(b.ticker);
-        b.listeners.forEach(pool::listener);
-        built.add(new Route(p.pathPrefix(), p, registry.register(pool.build()),
-            Endpoint.of(p.upstream())));
-      }
-      routes = Route.ordered(built);
+        listeners.forEach(pool::listener);
+        return pool.build();
+      };
+      routing = Routing.build(b.config, newPool, registry);
+      service.metrics().refresh(); // the pools' token meters
       ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
       guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
@@ -114,6 +120,7 @@ public final class FailoverProxy implements AutoCloseable {
               ClientGuard.Tracker tracker = guard.tracker();
               ch.pipeline().addLast(tracker.first(), new HttpServerCodec(decoding), tracker,
                   new HttpServerKeepAliveHandler(), new HttpServerExpectContinueHandler(),
+                  new RequestObserver(service), // ops hook: metrics and access log
                   new FrontendHandler(FailoverProxy.this, tracker));
             }
           })
@@ -172,7 +179,31 @@ public final class FailoverProxy implements AutoCloseable {
   }
 
   List<Route> routes() {
-    return routes;
+    return routing.routes();
+  }
+
+  /** The configuration in force; read it once per request. */
+  Routing routing() {
+    return routing;
+  }
+
+  /** The proxy's service side: client keys, admin endpoints, metrics, access log, reload. */
+  Service service() {
+    return service;
+  }
+
+  /**
+   * Applies a new configuration without a restart: tokens that stay keep their state, removed
+   * ones stop being probed, new ones start healthy; providers are added and removed; requests
+   * in flight finish on the old configuration. The listen address is not changed. The
+   * configuration must be valid ({@link GatewayConfig#parse} checks it).
+   */
+  public void reload(GatewayConfig config) {
+    Objects.requireNonNull(config, "config");
+    synchronized (newPool) {
+      routing = routing.apply(config, newPool, registry, service::log);
+      service.metrics().refresh();
+    }
   }
 
   UpstreamConnections connections() {
@@ -251,6 +282,7 @@ public final class FailoverProxy implements AutoCloseable {
     if (terminated.isDone()) {
       return;
     }
+    service.close();
     registry.close();
     connections.closeIdle();
     shutdownGroups().addListener(f -> terminated.complete(null));
@@ -269,7 +301,8 @@ public final class FailoverProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FailoverProxy[" + server.localAddress() + ", " + routes.size() + " providers]";
+    return "FailoverProxy[" + server.localAddress() + ", " + routing.routes().size()
+        + " providers]";
   }
 
   /** Builds and starts a {@link FailoverProxy}. */
@@ -282,6 +315,9 @@ public final class FailoverProxy implements AutoCloseable {
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private ClientLimits clientLimits;
+    private java.nio.file.Path configFile;
+    private java.util.function.Consumer<String> operatorLog;
+    private java.util.function.Consumer<String> accessLogSink;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -334,6 +370,33 @@ public final class FailoverProxy implements AutoCloseable {
         throw new IllegalArgumentException("threads: " + threads + " is less than 1");
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * The file the configuration was loaded from: {@code POST /_failover/reload}, SIGHUP and a
+     * change of the file read it again; default none (reload answers 409).
+     */
+    public Builder configFile(java.nio.file.Path file) {
+      this.configFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Where operator messages go (reloads, their problems, warnings); default the {@code
+     * System.Logger} of this class at INFO.
+     */
+    public Builder operatorLog(java.util.function.Consumer<String> sink) {
+      this.operatorLog = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * Where access log lines go when the configuration turns the access log on ({@code
+     * accessLog:}); default standard output.
+     */
+    public Builder accessLog(java.util.function.Consumer<String> sink) {
+      this.accessLogSink = Objects.requireNonNull(sink, "sink");
       return this;
     }
 

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -25,8 +24,6 @@ import java.util.ArrayDeque;
  * RequestChecks} and corrupt chunked bodies are refused with a close.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
-  /** The status page's path. */
-  static final String STATUS_PATH = "/_failover/status";
   private static final System.Logger LOG = System.getLogger(FailoverProxy.class.getName());
 
   private final FailoverProxy proxy;
@@ -117,12 +114,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           "the request target is not a valid URI"));
       return;
     }
-    if (path.equals(STATUS_PATH)) {
-      answer(request.method().equals(HttpMethod.GET) ? ProxyJson.status(proxy.routes())
-          : ProxyJson.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-              STATUS_PATH + " answers GET only"));
+    // ---- service hook (ops): the proxy's own endpoints (/_failover/…, /healthz, /readyz,
+    // /metrics) are answered here, never forwarded; requests without a client key are refused.
+    if (proxy.service().intercept(this, ctx, request, path)) {
       return;
     }
+    // ----
     for (Route route : proxy.routes()) {
       String target = route.target(path, query);
       if (target != null) {

@@ -3,10 +3,12 @@ package io.github.failover4j.proxy;
 import io.github.failover4j.core.ConfigException;
 import io.github.failover4j.core.internal.ConfigFiles;
 import io.github.failover4j.core.internal.ConfigParser;
+import io.github.failover4j.core.internal.SecretRefs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The proxy's configuration file (the gateway file): where it listens and its providers:
@@ -20,13 +22,17 @@ import java.util.Objects;
  *     failover: { ... }
  * }</pre>
  *
+ * <p>Secrets (tokens, client keys, the admin key) may be written as references instead: {@code
+ * ${ENV_VAR}} or {@code file:PATH} (relative to the file's folder).
+ *
  * @param listen {@code host:port} to listen on, or {@code null} when not given
  * @param providers the providers, at least one, names unique
  * @param clientLimits what clients are allowed (connections, timeouts, head size)
  * @param limits the memory and size limits toward upstreams (retry buffers, response heads)
+ * @param service client keys, admin key, access log ({@link ServiceConfig#DEFAULT} when none)
  */
 public record GatewayConfig(String listen, List<ProviderConfig> providers,
-    ClientLimits clientLimits, Limits limits) {
+    ClientLimits clientLimits, Limits limits, ServiceConfig service) {
   /** The largest configuration file read, so a huge file is an error, not a long stall. */
   public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
@@ -35,11 +41,21 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
     providers = List.copyOf(providers);
     Objects.requireNonNull(clientLimits, "clientLimits");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(service, "service");
   }
 
-  /** With the default {@link ClientLimits} and {@linkplain Limits#DEFAULT limits}. */
+  /**
+   * With the default {@link ClientLimits}, {@linkplain Limits#DEFAULT limits} and {@link
+   * ServiceConfig#DEFAULT} service settings.
+   */
   public GatewayConfig(String listen, List<ProviderConfig> providers) {
     this(listen, providers, ClientLimits.DEFAULTS, Limits.DEFAULT);
+  }
+
+  /** With {@link ServiceConfig#DEFAULT} service settings. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers,
+      ClientLimits clientLimits, Limits limits) {
+    this(listen, providers, clientLimits, limits, ServiceConfig.DEFAULT);
   }
 
   /**
@@ -48,7 +64,7 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
    * @throws ConfigException listing every problem, each with its path and value
    */
   public static GatewayConfig parse(String text) {
-    return ConfigParser.parse(text, (root, secrets) -> new GatewayReader(secrets).read(root));
+    return parse(text, SecretRefs.system());
   }
 
   /**
@@ -59,6 +75,17 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
    *     line), or for every problem of its content
    */
   public static GatewayConfig load(Path file) throws IOException {
-    return ConfigFiles.load(file, GatewayConfig::parse);
+    return load(file, System::getenv);
+  }
+
+  /** Like {@link #load(Path)}, with secret references resolved from {@code env}. */
+  static GatewayConfig load(Path file, Function<String, String> env) throws IOException {
+    SecretRefs refs = new SecretRefs(env, file.toAbsolutePath().getParent());
+    return ConfigFiles.load(file, text -> parse(text, refs));
+  }
+
+  static GatewayConfig parse(String text, SecretRefs refs) {
+    return ConfigParser.parse(text, (root, secrets) -> new GatewayReader(secrets, refs)
+        .read(root));
   }
 }

@@ -8,6 +8,7 @@ import io.github.failover4j.core.internal.FailoverReader;
 import io.github.failover4j.core.internal.Fields;
 import io.github.failover4j.core.internal.Node;
 import io.github.failover4j.core.internal.Render;
+import io.github.failover4j.core.internal.SecretRefs;
 import io.github.failover4j.core.internal.TokenReader;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /** Reads a gateway configuration: {@code listen}, the {@code providers} and {@code limits}. */
 final class GatewayReader {
-  static final List<String> ROOT_KEYS = List.of("listen", "providers", "limits");
+  static final List<String> ROOT_KEYS = FailoverReader.concat(
+      List.of("listen", "providers", "limits"), ServiceReader.ROOT_KEYS);
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
       List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"),
@@ -27,10 +29,15 @@ final class GatewayReader {
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> prefixes = new HashMap<>();
   private final Collection<String> secrets;
+  private final SecretRefs refs;
 
-  /** @param secrets receives every token seen, so the caller can scrub messages of them */
-  GatewayReader(Collection<String> secrets) {
+  /**
+   * @param secrets receives every token seen, so the caller can scrub messages of them
+   * @param refs resolves secret references ({@code ${ENV}}, {@code file:PATH})
+   */
+  GatewayReader(Collection<String> secrets, SecretRefs refs) {
     this.secrets = secrets;
+    this.refs = refs;
   }
 
   /** The configuration, or null when anything was reported. */
@@ -53,9 +60,10 @@ final class GatewayReader {
     for (Node p : providersNode.list()) {
       providers.add(provider(p));
     }
+    ServiceConfig service = new ServiceReader(secrets, refs).read(root, f);
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        && clientLimits != null && limits != null
-        ? new GatewayConfig(listen, providers, clientLimits, limits) : null;
+        && clientLimits != null && limits != null && service != null
+        ? new GatewayConfig(listen, providers, clientLimits, limits, service) : null;
   }
 
   private ProviderConfig provider(Node p) {
@@ -75,7 +83,7 @@ final class GatewayReader {
     String prefix = unique(prefixNode, prefixNode.present() ? Endpoints.pathPrefix(prefixNode)
         : "/", prefixes);
     Auth auth = auth(f.get("auth"));
-    List<TokenSpec> tokens = new TokenReader(secrets).read(f.get("apiTokens"));
+    List<TokenSpec> tokens = new TokenReader(secrets, refs).read(f.get("apiTokens"));
     FailoverConfig failover = FailoverReader.read(f);
     Timeouts timeouts = Timeouts.read(f.get("timeouts"));
     if (p.problemsSoFar() != before || name == null || upstream == null || prefix == null

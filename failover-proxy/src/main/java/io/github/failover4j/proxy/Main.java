@@ -2,11 +2,11 @@ package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.ConfigException;
 import io.github.failover4j.core.TokenPool;
-import io.github.failover4j.netty.internal.Endpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +65,10 @@ public final class Main {
       out.print(Arguments.USAGE);
       return 0;
     }
+    if (a.version()) { // ---- ops hook: --version
+      out.println("failover-proxy " + Version.get());
+      return 0;
+    }
     if (a.demo()) {
       if (stop != null) {
         stop.notStarted(); // the demo stops by itself; a signal just ends it
@@ -91,7 +95,22 @@ public final class Main {
     if (!problems.isEmpty()) {
       return invalid(err, problems);
     }
-    return serve(config, a.listen(), out, err, stop);
+    // ---- ops hooks: no open relay on a public address; --check; start-up warnings
+    String exposure = Checks.exposure(config, Listen.parse(a.listen() != null ? a.listen()
+        : config.listen() != null ? config.listen() : Checks.DEFAULT_LISTEN));
+    if (exposure != null) {
+      err.println("failover-proxy: " + exposure);
+      return 2;
+    }
+    if (a.check()) {
+      Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
+      out.println("failover-proxy: " + a.config() + " is valid: " + config.providers().size()
+          + " providers, " + config.providers().stream().mapToInt(p -> p.tokens().size()).sum()
+          + " tokens, " + config.service().clients().names().size() + " client keys");
+      return 0;
+    }
+    // ----
+    return serve(config, a.config(), a.listen(), out, err, stop);
   }
 
   /** What the proxy needs beyond what the config parser checks. */
@@ -104,25 +123,22 @@ public final class Main {
         problems.add("listen: " + e.getMessage());
       }
     }
-    for (int i = 0; i < config.providers().size(); i++) {
-      ProviderConfig p = config.providers().get(i);
-      try {
-        Endpoint.of(p.upstream());
-      } catch (IllegalArgumentException e) {
-        problems.add("providers[" + i + "].upstream: " + e.getMessage());
-      }
-    }
+    problems.addAll(Checks.problems(config));
     return problems;
   }
 
-  private static int serve(GatewayConfig config, String listen, PrintStream out,
+  private static int serve(GatewayConfig config, Path file, String listen, PrintStream out,
       PrintStream err, SignalStop stop) {
     warmUpLogging();
     Preload.proxyClasses();
     FailoverProxy proxy;
     try {
       FailoverProxy.Builder b = FailoverProxy.builder(config)
-          .listener(new EventLog(line -> out.println("failover: " + line)));
+          .listener(new EventLog(line -> out.println("failover: " + line)))
+          // ---- ops hook: reload from the file, operator messages, access log lines
+          .configFile(file)
+          .operatorLog(line -> out.println("failover-proxy: " + line))
+          .accessLog(out::println);
       if (listen != null) {
         b.listen(Listen.parse(listen));
       }
@@ -143,7 +159,23 @@ public final class Main {
       out.println("  " + r.prefix() + " -> " + r.provider().upstream() + " (provider "
           + r.pool().name() + ", " + r.pool().snapshot().size() + " tokens)");
     }
-    out.println("  GET /_failover/status shows every token");
+    out.println("  GET /_failover/ shows every token (status page; JSON at /_failover/status)");
+    Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
+    // ---- ops hook: reload on a change of the file and, in the real process, on SIGHUP
+    try {
+      proxy.service().reloader().watch(Reloader.DEBOUNCE);
+    } catch (IOException e) {
+      err.println("failover-proxy: warning: cannot watch " + file + " for changes (" + e
+          + "); reload with SIGHUP or POST /_failover/reload");
+    }
+    if (stop != null) {
+      try {
+        proxy.service().reloader().reloadOnSighup();
+      } catch (IllegalArgumentException | UnsupportedOperationException e) { // e.g. java -Xrs
+        err.println("failover-proxy: warning: no reload on SIGHUP here (" + e.getMessage()
+            + "); reload with POST /_failover/reload or by changing the file");
+      }
+    }
     proxy.terminated().join();
     return 0;
   }

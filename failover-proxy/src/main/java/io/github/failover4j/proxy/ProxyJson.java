@@ -55,6 +55,11 @@ final class ProxyJson {
 
   /** The status page: every provider's tokens with their state and totals. */
   static FullHttpResponse status(List<Route> routes) {
+    return response(HttpResponseStatus.OK, statusTree(routes));
+  }
+
+  /** The status page's JSON tree, for the admin endpoints to add to. */
+  static ObjectNode statusTree(List<Route> routes) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode providers = root.putArray("providers");
     Instant now = Instant.now();
@@ -90,7 +95,7 @@ final class ProxyJson {
             .put("probes", t.probes());
       }
     }
-    return response(HttpResponseStatus.OK, root);
+    return root;
   }
 
   private static void millis(ObjectNode n, String field, Duration d) {

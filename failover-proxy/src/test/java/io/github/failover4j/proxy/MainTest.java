@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.failover4j.netty.testing.TestUpstream;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,20 +26,18 @@ class MainTest {
   static final String SECRET_A = "sk-main-aaaaaaaaaaaaaaaaaaaa01";
   static final String SECRET_B = "sk-main-bbbbbbbbbbbbbbbbbbbb02";
 
-  final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-  final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+  final Cli cli = new Cli();
 
   int run(String... args) {
-    return Main.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-        new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    return cli.run(args);
   }
 
   String out() {
-    return outBytes.toString(StandardCharsets.UTF_8);
+    return cli.out();
   }
 
   String err() {
-    return errBytes.toString(StandardCharsets.UTF_8);
+    return cli.err();
   }
 
   @Test

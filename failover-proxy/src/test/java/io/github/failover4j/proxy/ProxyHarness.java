@@ -109,6 +109,12 @@ final class ProxyHarness implements AutoCloseable {
 
   /** The next event of {@code kind}, skipping others; fails after 10 s. */
   TokenEvent await(TokenEvent.Kind kind) throws InterruptedException {
+    return await(events, kind);
+  }
+
+  /** The next event of {@code kind} in {@code events}, skipping others; fails after 10 s. */
+  static TokenEvent await(BlockingQueue<TokenEvent> events, TokenEvent.Kind kind)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       TokenEvent e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);

@@ -54,6 +54,11 @@ public final class Node {
     return new Node(problems, path, value, secret, muted);
   }
 
+  /** A node at the same path holding {@code newValue}, e.g. a resolved secret reference. */
+  public Node withValue(Object newValue) {
+    return new Node(problems, path, newValue, secret, muted);
+  }
+
   public boolean isSecret() {
     return secret;
   }

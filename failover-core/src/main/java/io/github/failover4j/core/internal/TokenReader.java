@@ -16,9 +16,20 @@ public final class TokenReader {
   public static final int MAX_TOKENS = 10_000;
 
   private final Collection<String> secrets;
+  private final SecretRefs refs;
 
+  /** Tokens in clear or as references resolved from the process environment. */
   public TokenReader(Collection<String> secrets) {
+    this(secrets, SecretRefs.system());
+  }
+
+  /**
+   * @param secrets receives every token seen (resolved), so messages can be scrubbed of them
+   * @param refs resolves {@code ${ENV}} and {@code file:PATH} references
+   */
+  public TokenReader(Collection<String> secrets, SecretRefs refs) {
     this.secrets = secrets;
+    this.refs = refs;
   }
 
   /** The tokens, or null when anything was reported. */
@@ -68,8 +79,12 @@ public final class TokenReader {
         return null;
       }
     }
-    if (secretNode.value() instanceof String s) {
+    if (secretNode.value() instanceof String s && !SecretRefs.isReference(s)) {
       secrets.add(s);
+    }
+    secretNode = refs.resolve(secretNode, secrets);
+    if (secretNode == null) {
+      return null;
     }
     String secret = secretNode.nonBlankString();
     if (secret == null || weight == null) {
