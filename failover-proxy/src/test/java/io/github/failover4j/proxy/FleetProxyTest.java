@@ -56,6 +56,11 @@ class FleetProxyTest {
 
   /** A gateway file of one provider with {@code BAD} and {@code GOOD}, in the fleet. */
   static String gateway(URI upstream, String redisUri, String replica) {
+    return gateway(upstream, redisUri, replica, "10s");
+  }
+
+  /** The same with a probe period of {@code period}. */
+  static String gateway(URI upstream, String redisUri, String replica, String period) {
     return """
         providers:
           - name: openai
@@ -68,12 +73,12 @@ class FleetProxyTest {
                   - body: "No quota available"
                     action: eject
               healthCheck:
-                period: 10s
+                period: %s
                 model: probe-model
                 conditions: [{status_code: [200], body: "我是.*"}]
             retryOnFailure: {maxRetries: 1}
         fleet: {redis: "%s", replicaId: %s, leaseTime: 60s}
-        """.formatted(upstream, BAD, GOOD, redisUri, replica);
+        """.formatted(upstream, BAD, GOOD, period, redisUri, replica);
   }
 
   FailoverProxy proxy(String replica) throws Exception {

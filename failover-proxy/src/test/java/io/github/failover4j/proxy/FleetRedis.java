@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A real redis-server for the proxy's fleet tests (the binary embedded-redis ships), on a free
@@ -18,20 +19,31 @@ import redis.embedded.RedisServer;
  */
 final class FleetRedis implements AutoCloseable {
   final int port;
+  private final String password;
   private RedisServer server;
 
   FleetRedis() throws IOException {
+    this(null);
+  }
+
+  /** A server that asks for {@code password} ({@code requirepass}); null: none. */
+  FleetRedis(String password) throws IOException {
     this.port = ProxyProcessTest.freePort();
+    this.password = password;
     start();
   }
 
   String uri() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
   }
 
   void start() throws IOException {
-    server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-        .setting("save \"\"").setting("appendonly no").build();
+    RedisServerBuilder b = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+        .setting("save \"\"").setting("appendonly no");
+    if (password != null) {
+      b.setting("requirepass " + password);
+    }
+    server = b.build();
     server.start();
   }
 
@@ -41,7 +53,7 @@ final class FleetRedis implements AutoCloseable {
 
   /** Every key with its value(s), as text: what a scan of the whole store shows. */
   String dump() {
-    RedisClient client = RedisClient.create(uri());
+    RedisClient client = RedisClient.create(uri()); // the password, if any, in the URI
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       RedisCommands<String, String> r = c.sync();
       List<String> out = new ArrayList<>();
