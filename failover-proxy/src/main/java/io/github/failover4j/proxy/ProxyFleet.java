@@ -34,6 +34,13 @@ final class ProxyFleet implements AutoCloseable {
     return fleet != null;
   }
 
+  /** One line for the start-up banner: the Redis (masked), the prefix and this replica. */
+  String describe() {
+    return fleet == null ? "no fleet" : "fleet: " + config.maskedRedis() + ", prefix "
+        + config.prefix() + ", replica " + fleet.replicaId()
+        + " (token state shared with every replica on it)";
+  }
+
   /** Attaches the fleet to a pool being built. */
   TokenPool.Builder attach(TokenPool.Builder pool) {
     return fleet == null ? pool : pool.fleet(fleet);

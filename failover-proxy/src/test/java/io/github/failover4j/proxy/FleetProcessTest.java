@@ -28,6 +28,8 @@ class FleetProcessTest {
         TestUpstream upstream = new TestUpstream().on(BAD, TestUpstream.quotaExhausted());
         Replica a = Replica.start(dir, "proxy-a", upstream.uri(), redis.uri(), "10s");
         Replica b = Replica.start(dir, "proxy-b", upstream.uri(), redis.uri(), "10s")) {
+      assertThat(b.process().awaitLine(l -> l.contains("fleet: "), "naming the fleet"))
+          .contains("fleet: redis://:****@127.0.0.1:" + redis.port, "replica proxy-b");
       // A meets the exhausted key (its request is retried on the good one) and ejects it
       for (int i = 0; i < 2 && !a.state(BAD).equals("EJECTED"); i++) {
         assertThat(a.chat().statusCode()).isEqualTo(200);
