@@ -21,15 +21,17 @@
 #   --smoke               a few seconds: 1 round, 2 s, 16 connections, short SSE (for CI)
 #   --rounds N            rounds (default 3)
 #   --duration S          seconds per run (default 10)
-#   --warmup S            seconds of warm-up per target before the rounds (default 10)
+#   --warmup S            most seconds of warm-up per target before the rounds, in 5 s slices
+#                         until two agree within 5 % on throughput (default 120)
 #   --connections "A B"   connection counts (default "16 256")
 #   --upstream auto|nginx|java   the JSON upstream (default auto: nginx if installed)
 #   --client auto|wrk|java       the load generator (default auto: wrk if installed)
 #   --no-nginx            no nginx proxy_pass baseline, even when nginx is installed
 #   --no-sse              skip the SSE test
 #   --proxy-opts "..."    JVM options of the proxy (default: none, the default launch)
-#   --jfr FILE            record the proxy with JFR (settings=profile) during round 1 at the
-#                         first connection count, into FILE
+#   --jfr FILE            record the proxy with JFR (settings=profile, 1 ms execution samples)
+#                         during round 1 at the first connection count, into FILE, and
+#                         summarise it (JfrSummary: allocation sites, CPU, GC, B/request)
 #   --out DIR             keep raw results and logs in DIR (default: a temporary directory,
 #                         removed on exit)
 # Needs: java 17+, and the jars (from the repository root):
@@ -41,12 +43,12 @@ root="$(cd "$here/../.." && pwd)"
 proxy_jar="$root/failover-proxy/target/failover-proxy.jar"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 
-rounds=3 duration=10 warmup=10 connections="16 256" upstream_kind=auto client=auto
+rounds=3 duration=10 warmup=120 connections="16 256" upstream_kind=auto client=auto
 use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
-sse_args=(--streams 20 --rounds 5 --warmup 2)
+sse_args=(--streams 20 --rounds 5 --warmup 3)
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --smoke) smoke=1; rounds=1; duration=2; warmup=2; connections="16"
+    --smoke) smoke=1; rounds=1; duration=2; warmup=4; connections="16"
              sse_args=(--streams 4 --rounds 1 --warmup 0) ;;
     --rounds) rounds="$2"; shift ;;
     --duration) duration="$2"; shift ;;
@@ -258,8 +260,22 @@ echo "# $(java -version 2>&1 | head -1); $( [[ -n "$nginx_bin" ]] && "$nginx_bin
 
 results="$work/results.tsv"
 printf 'round\tconns\ttarget\trequests\trps\tp50_us\tp99_us\terrors\tcpu_us_per_req\trss_mb\n' > "$results"
+# Warm-up (JIT, connection pools) at the largest connection count, in 5 s slices until two
+# slices in a row agree within 5 % on throughput, for at most --warmup seconds per target: the
+# JVM's JIT needs tens of seconds on a busy 2-core machine, and a cold proxy measures the JIT.
+warm_c=0
+for c in $connections; do (( c > warm_c )) && warm_c=$c; done
 for t in "${targets[@]}"; do
-  load "$t" 256 "$warmup" >/dev/null   # warm-up (JIT, connection pools)
+  prev=0 spent=0 slice=5
+  (( warmup < slice )) && slice=$warmup
+  while (( spent < warmup )); do
+    rps="$(field rps "$(load "$t" "$warm_c" "$slice" || true)")"
+    spent=$(( spent + slice ))
+    rps="${rps%.*}"; rps="${rps:-0}"
+    if (( prev > 0 && rps > 0 && rps * 100 >= prev * 95 && rps * 100 <= prev * 105 )); then break; fi
+    prev=$rps
+  done
+  echo "# warm-up $t: ${spent} s, last ${rps:-0} req/s"
 done
 failed=0
 for ((r = 1; r <= rounds; r++)); do
@@ -268,7 +284,9 @@ for ((r = 1; r <= rounds; r++)); do
       # shellcheck disable=SC2046
       procs=($(procs_of "$t"))
       if [[ -n "$jfr" && $t == proxy && $r == 1 && $c == "${connections%% *}" ]]; then
-        jcmd "$proxy_pid" JFR.start name=load settings=profile filename="$jfr" >/dev/null
+        # 1 ms execution samples and more allocation samples than the profile's default
+        jcmd "$proxy_pid" JFR.start name=load settings=profile method-profiling=max \
+          allocation-profiling=high filename="$jfr" >/dev/null
       fi
       before="$(ticks "${procs[@]}")"
       load "$t" "$c" "$duration" > "$work/run.out" &
@@ -355,11 +373,16 @@ if [[ $sse == 1 ]]; then
   echo "## SSE: ${sse_args[*]}, 50 events 10 ms apart per stream (microseconds)"
   sse_targets=(direct proxy)
   [[ $use_nginx == 1 ]] && sse_targets+=(nginx)
-  declare -A sse_line
+  sse_urls=()
   for t in "${sse_targets[@]}"; do
     case "$t" in direct) p="$sse_port" ;; *) p="$(port_of "$t")" ;; esac
-    sse_line[$t]="$(java -cp "$bench_jar" -XX:+UseSerialGC io.github.failover4j.benchmarks.load.SseClient \
-      "http://127.0.0.1:$p/sse/v1/chat/completions" "${sse_args[@]}" 2>/dev/null | grep '^SSE' || true)"
+    sse_urls+=("$t=http://127.0.0.1:$p/sse/v1/chat/completions")
+  done
+  java -cp "$bench_jar" -XX:+UseSerialGC io.github.failover4j.benchmarks.load.SseClient \
+    "${sse_urls[@]}" "${sse_args[@]}" 2>/dev/null | grep '^SSE' > "$work/sse.out" || true
+  declare -A sse_line
+  for t in "${sse_targets[@]}"; do
+    sse_line[$t]="$(grep " target=$t " "$work/sse.out" || true)"
     if [[ -z "${sse_line[$t]}" ]]; then echo "run.sh: no SSE result from $t" >&2; failed=1; continue; fi
     [[ "$(field errors "${sse_line[$t]}")" == 0 ]] || failed=1
   done

@@ -50,6 +50,7 @@ public final class JfrSummary {
     Map<String, Double> cpuTop = new HashMap<>();
     Map<String, Double> cpuOurs = new HashMap<>();
     double allocTotal = 0;
+    long allocSamples = 0;
     double cpuTotal = 0;
     int gcs = 0;
     Duration gcPause = Duration.ZERO;
@@ -63,6 +64,7 @@ public final class JfrSummary {
           case "jdk.ObjectAllocationSample" -> {
             double w = e.getLong("weight");
             allocTotal += w;
+            allocSamples++;
             allocTop.merge(frame(e.getStackTrace(), false), w, Double::sum);
             allocOurs.merge(frame(e.getStackTrace(), true), w, Double::sum);
             allocClass.merge(e.getClass("objectClass").getName(), w, Double::sum);
@@ -92,7 +94,8 @@ public final class JfrSummary {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "allocation samples: %.1f MB by weight%n", allocTotal / 1e6);
+    System.out.printf(Locale.ROOT, "allocation samples: %d, %.1f MB by weight (shares below are "
+        + "by weight)%n", allocSamples, allocTotal / 1e6);
     print("allocated by type", allocClass, allocTotal, top);
     print("allocated at (top frame)", allocTop, allocTotal, top);
     print("allocated under (first failover4j frame)", allocOurs, allocTotal, top);

@@ -26,7 +26,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,61 +36,81 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The SSE part of the load test: {@code streams} concurrent streamed chat completions from
- * {@link LoadUpstream} (each 50 events 10 ms apart by default), directly or through a proxy,
+ * {@link LoadUpstream} (each 50 events 10 ms apart by default), directly and through proxies,
  * repeated {@code rounds} times (after {@code warmup} unrecorded rounds). Records per stream the
  * time to first byte (request written to the response head read) and per event its one-way
  * delay: arrival minus the {@code "sent"} {@code System.nanoTime()} the upstream wrote into it
  * (one monotonic clock for all processes on Linux). The proxy's added delay is its figure minus
  * the direct one, measured in the same run.
  *
- * <p>{@code java -cp benchmarks.jar io.github.failover4j.benchmarks.load.SseClient URL
- * [--streams 20] [--rounds 5] [--warmup 2] [--events 50]} prints {@code SSE ttfb_p50_us=…
- * ttfb_p99_us=… event_p50_us=… event_p99_us=… streams=… events=… errors=…}; {@code errors}
- * counts streams that did not deliver every event and {@code [DONE]}.
+ * <p>{@code java -cp benchmarks.jar io.github.failover4j.benchmarks.load.SseClient NAME=URL...
+ * [--streams 20] [--rounds 5] [--warmup 2] [--events 50]} runs the rounds against every target
+ * in turn (interleaved, in one warm client) and prints per target {@code SSE target=NAME
+ * ttfb_p50_us=… ttfb_p99_us=… event_p50_us=… event_p99_us=… streams=… events=… errors=…};
+ * {@code errors} counts streams that did not deliver every event and {@code [DONE]}.
  */
 public final class SseClient {
   private SseClient() {}
 
   private static final byte[] SENT = "\"sent\":".getBytes(StandardCharsets.US_ASCII);
 
-  /** Runs the rounds and prints the {@code SSE} line. */
+  /** Runs the rounds and prints one {@code SSE} line per target. */
   public static void main(String[] args) throws Exception {
-    URI url = URI.create(args[0]);
+    Map<String, URI> targets = new LinkedHashMap<>();
     int streams = 20;
     int rounds = 5;
     int warmup = 2;
     int events = 50;
-    for (int i = 1; i < args.length; i++) {
+    for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--streams" -> streams = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--events" -> events = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(args[i] + ": unknown argument");
+        default -> {
+          int eq = args[i].indexOf('=');
+          if (args[i].startsWith("--") || eq < 0) {
+            throw new IllegalArgumentException(args[i] + ": unknown argument");
+          }
+          targets.put(args[i].substring(0, eq), URI.create(args[i].substring(eq + 1)));
+        }
       }
     }
-    Histogram ttfb = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    Histogram delay = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    long[] errors = new long[1];
+    Map<String, Histogram[]> results = new LinkedHashMap<>();
+    Map<String, long[]> errors = new LinkedHashMap<>();
+    for (String name : targets.keySet()) {
+      results.put(name, new Histogram[] {new Histogram(TimeUnit.SECONDS.toNanos(60), 3),
+          new Histogram(TimeUnit.SECONDS.toNanos(60), 3)});
+      errors.put(name, new long[1]);
+    }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
         new DefaultThreadFactory("sse-client"), NioIoHandler.newFactory());
     try {
+      // Rounds interleave the targets, so that each meets the same warm (or busy) machine.
       for (int r = 0; r < warmup + rounds; r++) {
         boolean record = r >= warmup;
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int s = 0; s < streams; s++) {
-          done.add(stream(group, url, events, record ? ttfb : null, record ? delay : null,
-              errors));
+        for (Map.Entry<String, URI> t : targets.entrySet()) {
+          Histogram[] h = results.get(t.getKey());
+          List<CompletableFuture<Void>> done = new ArrayList<>();
+          for (int s = 0; s < streams; s++) {
+            done.add(stream(group, t.getValue(), events, record ? h[0] : null,
+                record ? h[1] : null, errors.get(t.getKey())));
+          }
+          CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+              .get(60, TimeUnit.SECONDS);
         }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       }
-      Histogram t = group.submit(ttfb::copy).get();
-      Histogram d = group.submit(delay::copy).get();
-      System.out.printf(Locale.ROOT, "SSE ttfb_p50_us=%d ttfb_p99_us=%d event_p50_us=%d "
-              + "event_p99_us=%d streams=%d events=%d errors=%d%n",
-          t.getValueAtPercentile(50) / 1000, t.getValueAtPercentile(99) / 1000,
-          d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
-          t.getTotalCount(), d.getTotalCount(), errors[0]);
+      for (String name : targets.keySet()) {
+        Histogram[] h = results.get(name);
+        Histogram t = group.submit(h[0]::copy).get();
+        Histogram d = group.submit(h[1]::copy).get();
+        long e = group.submit(() -> errors.get(name)[0]).get();
+        System.out.printf(Locale.ROOT, "SSE target=%s ttfb_p50_us=%d ttfb_p99_us=%d "
+                + "event_p50_us=%d event_p99_us=%d streams=%d events=%d errors=%d%n", name,
+            t.getValueAtPercentile(50) / 1000, t.getValueAtPercentile(99) / 1000,
+            d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
+            t.getTotalCount(), d.getTotalCount(), e);
+      }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
