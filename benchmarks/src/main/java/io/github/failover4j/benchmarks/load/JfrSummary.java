@@ -47,6 +47,7 @@ public final class JfrSummary {
     Map<String, Double> allocTop = new HashMap<>();
     Map<String, Double> allocOurs = new HashMap<>();
     Map<String, Double> allocClass = new HashMap<>();
+    Map<String, Double> allocOursCount = new HashMap<>();
     Map<String, Double> cpuTop = new HashMap<>();
     Map<String, Double> cpuOurs = new HashMap<>();
     double allocTotal = 0;
@@ -68,6 +69,7 @@ public final class JfrSummary {
             allocTop.merge(frame(e.getStackTrace(), false), w, Double::sum);
             allocOurs.merge(frame(e.getStackTrace(), true), w, Double::sum);
             allocClass.merge(e.getClass("objectClass").getName(), w, Double::sum);
+            allocOursCount.merge(frame(e.getStackTrace(), true), 1.0, Double::sum);
           }
           case "jdk.ExecutionSample" -> {
             cpuTotal++;
@@ -99,6 +101,10 @@ public final class JfrSummary {
     print("allocated by type", allocClass, allocTotal, top);
     print("allocated at (top frame)", allocTop, allocTotal, top);
     print("allocated under (first failover4j frame)", allocOurs, allocTotal, top);
+    // A sample's weight is what its thread allocated since its previous sample, so a few
+    // samples can carry most of the weight; the share of samples is the steadier view.
+    print("allocation samples under (first failover4j frame), by count", allocOursCount,
+        allocSamples, top);
     System.out.printf(Locale.ROOT, "%nexecution samples: %.0f%n", cpuTotal);
     print("CPU in (top frame)", cpuTop, cpuTotal, top);
     print("CPU under (first failover4j frame)", cpuOurs, cpuTotal, top);
