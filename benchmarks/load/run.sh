@@ -29,9 +29,9 @@
 #   --no-nginx            no nginx proxy_pass baseline, even when nginx is installed
 #   --no-sse              skip the SSE test
 #   --proxy-opts "..."    JVM options of the proxy (default: none, the default launch)
-#   --jfr FILE            record the proxy with JFR (settings=profile, 1 ms execution samples)
-#                         during round 1 at the first connection count, into FILE, and
-#                         summarise it (JfrSummary: allocation sites, CPU, GC, B/request)
+#   --jfr FILE            after the rounds, one more proxy run at the first connection count,
+#                         recorded with JFR (settings=profile, 1 ms execution samples) into
+#                         FILE and summarised (JfrSummary: allocation sites, CPU, GC, B/request)
 #   --out DIR             keep raw results and logs in DIR (default: a temporary directory,
 #                         removed on exit)
 # Needs: java 17+, and the jars (from the repository root):
@@ -283,11 +283,6 @@ for ((r = 1; r <= rounds; r++)); do
     for t in "${targets[@]}"; do
       # shellcheck disable=SC2046
       procs=($(procs_of "$t"))
-      if [[ -n "$jfr" && $t == proxy && $r == 1 && $c == "${connections%% *}" ]]; then
-        # 1 ms execution samples and more allocation samples than the profile's default
-        jcmd "$proxy_pid" JFR.start name=load settings=profile method-profiling=max \
-          allocation-profiling=high filename="$jfr" >/dev/null
-      fi
       before="$(ticks "${procs[@]}")"
       load "$t" "$c" "$duration" > "$work/run.out" &
       loader=$!
@@ -299,18 +294,11 @@ for ((r = 1; r <= rounds; r++)); do
       done
       wait "$loader" || true
       after="$(ticks "${procs[@]}")"
-      if [[ -n "$jfr" && $t == proxy && $r == 1 && $c == "${connections%% *}" ]]; then
-        jcmd "$proxy_pid" JFR.stop name=load >/dev/null
-        echo "# JFR recording of round 1, $c connections, proxy: $jfr"
-      fi
       line="$(cat "$work/run.out")"
       if [[ -z "$line" ]]; then
         echo "run.sh: no result from $t at $c connections" >&2; failed=1; continue
       fi
       req="$(field requests "$line")"
-      if [[ -n "$jfr" && $t == proxy && $r == 1 && $c == "${connections%% *}" ]]; then
-        jfr_requests="$req"
-      fi
       cpu="-"; rss="-"
       if [[ $req -gt 0 ]]; then
         cpu="$(awk -v d=$((after - before)) -v n="$req" -v hz="$clk_tck" 'BEGIN{printf "%.1f", d*1e6/hz/n}')"
@@ -324,6 +312,19 @@ for ((r = 1; r <= rounds; r++)); do
     done
   done
 done
+
+# The JFR profile: one more proxy run at the first connection count, after the rounds and
+# not counted in them (recording with 1 ms samples costs the proxy CPU).
+if [[ -n "$jfr" ]]; then
+  c="${connections%% *}"
+  # 1 ms execution samples and more allocation samples than the profile's default
+  jcmd "$proxy_pid" JFR.start name=load settings=profile method-profiling=max \
+    allocation-profiling=high filename="$jfr" >/dev/null
+  line="$(load proxy "$c" "$duration")"
+  jcmd "$proxy_pid" JFR.stop name=load >/dev/null
+  jfr_requests="$(field requests "$line")"
+  echo "# JFR recording of an extra proxy run at $c connections: $jfr ($line)"
+fi
 
 echo
 echo "## Per run"
@@ -401,7 +402,7 @@ fi
 
 if [[ -n "$jfr" && -n "${jfr_requests:-}" ]]; then
   echo
-  echo "## JFR: the proxy in round 1 at ${connections%% *} connections ($jfr)"
+  echo "## JFR: the proxy, an extra run at ${connections%% *} connections ($jfr)"
   java -cp "$bench_jar" io.github.failover4j.benchmarks.load.JfrSummary "$jfr" \
     --requests "$jfr_requests" 2>/dev/null
 fi
