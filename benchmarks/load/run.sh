@@ -28,6 +28,9 @@
 #   --client auto|wrk|java       the load generator (default auto: wrk if installed)
 #   --no-nginx            no nginx proxy_pass baseline, even when nginx is installed
 #   --no-sse              skip the SSE test
+#   --sse-rounds N        recorded SSE rounds of 20 streams per target (default 5)
+#   --sse-warmup N        unrecorded SSE rounds first (default 15: a fresh client JVM takes
+#                         milliseconds per new stream until the JIT has compiled its paths)
 #   --proxy-opts "..."    JVM options of the proxy (default: none, the default launch)
 #   --jfr FILE            after the rounds, one more proxy run at the first connection count,
 #                         recorded with JFR (settings=profile, 1 ms execution samples) into
@@ -44,12 +47,12 @@ proxy_jar="$root/failover-proxy/target/failover-proxy.jar"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 
 rounds=3 duration=10 warmup=120 connections="16 256" upstream_kind=auto client=auto
-use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
-sse_args=(--streams 20 --rounds 5 --warmup 3)
+sse_streams=20 use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
+sse_rounds=5 sse_warmup=15
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1; rounds=1; duration=2; warmup=4; connections="16"
-             sse_args=(--streams 4 --rounds 1 --warmup 0) ;;
+             sse_streams=4; sse_rounds=1; sse_warmup=1 ;;
     --rounds) rounds="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
@@ -58,6 +61,8 @@ while [[ $# -gt 0 ]]; do
     --client) client="$2"; shift ;;
     --no-nginx) use_nginx=0 ;;
     --no-sse) sse=0 ;;
+    --sse-rounds) sse_rounds="$2"; shift ;;
+    --sse-warmup) sse_warmup="$2"; shift ;;
     --proxy-opts) proxy_opts="$2"; shift ;;
     --jfr) jfr="$(realpath -m "$2")"; shift ;;
     --out) out="$2"; shift ;;
@@ -370,6 +375,7 @@ awk -F'\t' -v targets="${targets[*]}" -v conns="$connections" '
   }' "$results"
 
 if [[ $sse == 1 ]]; then
+  sse_args=(--streams "$sse_streams" --rounds "$sse_rounds" --warmup "$sse_warmup")
   echo
   echo "## SSE: ${sse_args[*]}, 50 events 10 ms apart per stream (microseconds)"
   sse_targets=(direct proxy)
