@@ -47,7 +47,7 @@ proxy_jar="$root/failover-proxy/target/failover-proxy.jar"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 
 rounds=3 duration=10 warmup=120 connections="16 256" upstream_kind=auto client=auto
-sse_streams=20 use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
+client_warmup=3 sse_streams=20 use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
 sse_rounds=5 sse_warmup=15
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -252,8 +252,12 @@ load() { # target connections seconds -> RESULT line
   if [[ $client == wrk ]]; then
     wrk -t1 -c"$2" -d"${3}s" --timeout 10s -s "$here/post.lua" "$url" | grep '^RESULT'
   else
+    # A fresh JVM each run: its first seconds are its own JIT warm-up, so it warms up for
+    # ${client_warmup}s and prints MEASURING when the measured window opens (run() reads the
+    # CPU counters then).
     java -cp "$bench_jar" -XX:+UseSerialGC io.github.failover4j.benchmarks.load.LoadGenerator \
-      "$url" --connections "$2" --duration-s "$3" 2>/dev/null | grep '^RESULT'
+      "$url" --connections "$2" --duration-s "$3" --warmup-s "$client_warmup" 2>/dev/null \
+      | grep --line-buffered -E '^(RESULT|MEASURING)'
   fi
 }
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
@@ -274,7 +278,7 @@ for t in "${targets[@]}"; do
   prev=0 spent=0 slice=5
   (( warmup < slice )) && slice=$warmup
   while (( spent < warmup )); do
-    rps="$(field rps "$(load "$t" "$warm_c" "$slice" || true)")"
+    rps="$(field rps "$(load "$t" "$warm_c" "$slice" | grep '^RESULT' || true)")"
     spent=$(( spent + slice ))
     rps="${rps%.*}"; rps="${rps:-0}"
     if (( prev > 0 && rps > 0 && rps * 100 >= prev * 95 && rps * 100 <= prev * 105 )); then break; fi
@@ -288,18 +292,25 @@ for ((r = 1; r <= rounds; r++)); do
     for t in "${targets[@]}"; do
       # shellcheck disable=SC2046
       procs=($(procs_of "$t"))
-      before="$(ticks "${procs[@]}")"
+      : > "$work/run.out"
+      before=""
+      [[ $client == wrk ]] && before="$(ticks "${procs[@]}")"
       load "$t" "$c" "$duration" > "$work/run.out" &
       loader=$!
       max_rss=0
       while kill -0 "$loader" 2>/dev/null; do
-        sleep 0.5
+        if [[ -z "$before" ]] && grep -q '^MEASURING' "$work/run.out"; then
+          before="$(ticks "${procs[@]}")"
+        fi
+        sleep 0.2
+        [[ -z "$before" ]] && continue
         now_rss="$(rss_kb "${procs[@]}")"
         (( now_rss > max_rss )) && max_rss=$now_rss
       done
       wait "$loader" || true
       after="$(ticks "${procs[@]}")"
-      line="$(cat "$work/run.out")"
+      [[ -n "$before" ]] || before="$after"
+      line="$(grep '^RESULT' "$work/run.out" || true)"
       if [[ -z "$line" ]]; then
         echo "run.sh: no result from $t at $c connections" >&2; failed=1; continue
       fi
@@ -325,7 +336,7 @@ if [[ -n "$jfr" ]]; then
   # 1 ms execution samples and more allocation samples than the profile's default
   jcmd "$proxy_pid" JFR.start name=load settings=profile method-profiling=max \
     allocation-profiling=high filename="$jfr" >/dev/null
-  line="$(load proxy "$c" "$duration")"
+  line="$(load proxy "$c" "$duration" | grep '^RESULT' || true)"
   jcmd "$proxy_pid" JFR.stop name=load >/dev/null
   jfr_requests="$(field requests "$line")"
   echo "# JFR recording of an extra proxy run at $c connections: $jfr ($line)"

@@ -41,7 +41,8 @@ import org.HdrHistogram.Histogram;
  * <p>{@code java -cp benchmarks.jar io.github.failover4j.benchmarks.load.LoadGenerator URL
  * [--connections 16] [--duration-s 10] [--warmup-s 0]} prints one line in the format the
  * load script reads from wrk too: {@code RESULT requests=… seconds=… rps=… p50_us=… p99_us=…
- * errors=…}. The request is a POST of {@link #REQUEST} with the headers of {@code benchmarks/load/post.lua}.
+ * errors=…}, after a line {@code MEASURING} printed when the measured window opens (after the
+ * warm-up). The request is a POST of {@link #REQUEST} with the headers of {@code benchmarks/load/post.lua}.
  */
 public final class LoadGenerator {
   /** The request body: a small chat completion, as wrk sends it in the load test. */
@@ -127,6 +128,11 @@ public final class LoadGenerator {
                   });
             }
           });
+      // Tells a watcher (run.sh) when the measured window opens, to read CPU counters then.
+      group.schedule(() -> {
+        System.out.println("MEASURING");
+        System.out.flush();
+      }, Math.max(0, measureFrom - System.nanoTime()), TimeUnit.NANOSECONDS);
       List<Channel> channels = new ArrayList<>();
       for (int i = 0; i < connections; i++) {
         channels.add(b.connect(url.getHost(), url.getPort()).sync().channel());
