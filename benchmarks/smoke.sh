@@ -6,7 +6,8 @@
 # their values takes another path through the adapter (JdkClientBenchmark's diagnostic
 # executor=direct is not a default and is not run). Their setups and teardowns check that
 # every response came through whole and was recorded as a success, and that no Netty buffer
-# leaked. Exits non-zero if JMH reports any failure.
+# leaked. ProxyBenchmark starts a loopback upstream and the failover proxy per target and
+# fails unless every response is a whole 200. Exits non-zero if JMH reports any failure.
 #
 # Usage: benchmarks/smoke.sh [extra JMH options]   (build first: ./mvnw -B -pl benchmarks -am package)
 set -euo pipefail

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 
-/** docs/routes.md's example of a transport driving a plan, verbatim, so it cannot drift. */
+/** docs/routes.md's examples (building a route, a transport driving a plan), verbatim, so they cannot drift. */
 class RoutesDocExampleTest {
 
   /** The example's stand-in for an HTTP library's response. */
@@ -135,6 +137,58 @@ class RoutesDocExampleTest {
     sent.clear();
     assertThat(serve(route, "gpt-4o", upstream, f.clock::advance).status()).isEqualTo(200);
     assertThat(sent).containsExactly("gpt-4o-eu", "gpt-4o-mini");
+  }
+
+  /** The example's logger, SLF4J-style: each line is kept. */
+  static final class Log {
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    void warn(String format, Object... args) {
+      String line = format;
+      for (Object arg : args) {
+        line = line.replaceFirst("\\{}", Matcher.quoteReplacement(String.valueOf(arg)));
+      }
+      lines.add(line);
+    }
+  }
+
+  @Test
+  void theBuilderExampleBuildsTheRouteItDescribes() throws Exception {
+    RouteFixture f = new RouteFixture();
+    FailoverConfig rules = FailoverConfig.parse("""
+        retryOnFailure: {maxRetries: 2}
+        """);
+    TokenPool openai = f.pool("openai", rules, RouteFixture.A, RouteFixture.B);
+    TokenPool azure = f.pool("azure", rules, RouteFixture.Z, RouteFixture.C);
+    Log log = new Log();
+
+    Outages outages = Outages.builder()
+        .outageCooldown(Duration.ofSeconds(30))          // trial after this long, when a pool has no health check
+        .listener(e -> log.warn("{} {}: {}", e.kind(), e.target(), e.reason()))
+        .build();
+    FallbackRoute route = FallbackRoute.builder(outages)
+        .target(openai)                                   // the client's model, on openai's keys
+        .target(azure, "gpt-4o-eu")                       // then azure, with the model rewritten
+        .target(openai, "gpt-4o-mini")                    // then the same keys, a smaller model
+        .budget(Duration.ofSeconds(60))                   // the whole request, every attempt and wait
+        .build();
+
+    List<String> sent = new ArrayList<>();
+    Upstream upstream = (base, authorization, model, left) -> {
+      sent.add(model);
+      return model.equals("gpt-4o-mini") ? Response.of(200, "{\"model\":\"gpt-4o-mini\"}")
+          : Response.of(503, "{\"error\":\"overloaded\"}");
+    };
+    Response served = serve(route, "gpt-4o", upstream, f.clock::advance);
+
+    assertThat(served.status()).isEqualTo(200);
+    assertThat(sent).containsExactly(
+        "gpt-4o", "gpt-4o", "gpt-4o-eu", "gpt-4o-eu", "gpt-4o-mini");
+    assertThat(outages.outageCooldown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(log.lines).hasSize(2)
+        .anySatisfy(l -> assertThat(l).startsWith("ENTERED openai/gpt-4o: "))
+        .anySatisfy(l -> assertThat(l).startsWith("ENTERED azure/gpt-4o-eu: "));
+    outages.close();
   }
 
   @Test

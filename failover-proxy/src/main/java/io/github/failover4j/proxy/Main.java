@@ -156,8 +156,9 @@ public final class Main {
     InetSocketAddress at = proxy.address();
     out.println("failover-proxy listening on http://" + at.getHostString() + ":" + at.getPort());
     for (Route r : proxy.routes()) {
+      int tokens = r.pool().snapshot().size();
       out.println("  " + r.prefix() + " -> " + r.provider().upstream() + " (provider "
-          + r.pool().name() + ", " + r.pool().snapshot().size() + " tokens)");
+          + r.pool().name() + ", " + tokens + (tokens == 1 ? " token)" : " tokens)"));
     }
     if (proxy.fleet().on()) { // fleet hook
       out.println("  " + proxy.fleet().describe());

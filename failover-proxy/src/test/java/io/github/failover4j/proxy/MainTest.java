@@ -125,6 +125,7 @@ class MainTest {
         }
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("listening on http://127.0.0.1:"
             + port));
+        assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("(provider openai, 2 tokens)"));
         CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString("{}"))

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A real redis-server (the binary embedded-redis ships) on a free loopback port, with no
@@ -15,28 +16,41 @@ import redis.embedded.RedisServer;
  */
 final class TestRedis implements AutoCloseable {
   final int port;
+  /** The server's {@code requirepass}; {@code null}: none. */
+  private final String password;
   private RedisServer server;
   private RedisClient admin;
   private StatefulRedisConnection<String, String> adminConnection;
 
-  private TestRedis(int port) {
+  private TestRedis(int port, String password) {
     this.port = port;
+    this.password = password;
   }
 
   static TestRedis start() {
-    TestRedis r = new TestRedis(freePort());
+    return startWithPassword(null);
+  }
+
+  /** A server that requires {@code password} ({@code null}: none) of every connection. */
+  static TestRedis startWithPassword(String password) {
+    TestRedis r = new TestRedis(freePort(), password);
     r.startServer();
     return r;
   }
 
+  /** The server's URI, with its password when it has one. */
   String uri() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
   }
 
   void startServer() {
     try {
-      server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-          .setting("save \"\"").setting("appendonly no").build();
+      RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+          .setting("save \"\"").setting("appendonly no");
+      if (password != null) {
+        builder.setting("requirepass " + password);
+      }
+      server = builder.build();
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
