@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.htmlunit.BrowserVersion;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +136,19 @@ class FleetProxyTest {
     FleetProcesses.await(what, condition);
   }
 
+  /** The status page's text as a browser shows it, once its script drew the fleet. */
+  static String statusPageText(FailoverProxy p) throws Exception {
+    try (WebClient browser = new WebClient(BrowserVersion.FIREFOX)) {
+      browser.getOptions().setThrowExceptionOnScriptError(true);
+      HtmlPage page = browser.getPage(uri(p, "/_failover/").toURL());
+      await("the status page drew the fleet", () -> {
+        browser.waitForBackgroundJavaScript(20);
+        return page.asNormalizedText().contains("probed by");
+      });
+      return page.asNormalizedText();
+    }
+  }
+
   static boolean probeScheduled(FailoverProxy p, String secret) {
     Duration next = token(p, secret).nextProbeIn();
     return next != null && !next.isZero();
@@ -194,6 +210,9 @@ class FleetProxyTest {
     }
     assertThat(tokenStatus(status(a), BAD).path("fleet"))
         .isEqualTo(tokenStatus(status(b), BAD).path("fleet"));
+    String prober = tokenStatus(status(a), BAD).path("fleet").path("prober").asText();
+    assertThat(statusPageText(b)).contains("fleet: replica proxy-b, Redis reachable",
+        "probed by " + prober);
 
     String stored = redis.dump();
     assertThat(stored).contains(TokenSpec.of(BAD).fingerprint()).doesNotContain(BAD, GOOD,
