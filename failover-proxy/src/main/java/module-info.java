@@ -12,6 +12,7 @@ module io.github.failover4j.proxy {
   requires java.net.http;
   requires jdk.unsupported; // sun.misc.Signal: reload on SIGHUP
   requires io.github.failover4j.micrometer;
+  requires io.github.failover4j.redis;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
 }

@@ -52,7 +52,8 @@ final class AdminEndpoints {
         return read ? Health.alive() : notAllowed("GET");
       }
       case "/readyz" -> {
-        return read ? Health.ready(proxy.routing()) : notAllowed("GET");
+        return read ? Health.ready(proxy.routing(), proxy.fleet().readiness())
+            : notAllowed("GET");
       }
       case "/metrics" -> {
         return read ? Responses.text(HttpResponseStatus.OK,
@@ -96,6 +97,7 @@ final class AdminEndpoints {
     Routing routing = proxy.routing();
     ObjectNode root = ProxyJson.statusTree(routing.routes());
     root.put("time", java.time.Instant.now().toString());
+    proxy.fleet().status(root); // fleet hook
     root.put("ready", routing.routes().stream().allMatch(Health::selectable));
     root.put("clients", routing.service().clients().enabled()
         ? routing.service().clients().names().size() : 0);

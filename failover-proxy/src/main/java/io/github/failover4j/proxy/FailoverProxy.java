@@ -73,6 +73,7 @@ public final class FailoverProxy implements AutoCloseable {
   private final Channel server;
   private final java.util.function.Function<ProviderConfig, TokenPool> newPool;
   private final ClientGuard guard;
+  private final ProxyFleet fleet; // fleet hook: one RedisFleet for the proxy's life
   private volatile boolean closing;
 
   private FailoverProxy(Builder b) throws InterruptedException {
@@ -80,6 +81,7 @@ public final class FailoverProxy implements AutoCloseable {
         NioIoHandler.newFactory());
     workers = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("proxy-io"),
         NioIoHandler.newFactory());
+    ProxyFleet started = null;
     try {
       SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
       limits = b.config.limits();
@@ -90,13 +92,14 @@ public final class FailoverProxy implements AutoCloseable {
       service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
       List<TokenListener> listeners = new ArrayList<>(b.listeners);
       listeners.addAll(service.listeners());
+      fleet = started = ProxyFleet.start(b.config.service().fleet());
       newPool = p -> {
         TokenPool.Builder pool = p.poolBuilder()
             .prober(NettyProber.builder(workers).sslContext(ssl).build())
             .scheduler(scheduler)
             .ticker(b.ticker);
         listeners.forEach(pool::listener);
-        return pool.build();
+        return fleet.attach(pool).build();
       };
       routing = Routing.build(b.config, newPool, registry);
       service.metrics().refresh(); // the pools' token meters
@@ -133,6 +136,9 @@ public final class FailoverProxy implements AutoCloseable {
     } catch (Throwable e) {
       shutdownGroups();
       registry.close();
+      if (started != null) {
+        started.close();
+      }
       throw e;
     }
   }
@@ -187,6 +193,11 @@ public final class FailoverProxy implements AutoCloseable {
     return routing;
   }
 
+  /** The proxy's fleet (a no-op without {@code fleet:}). */
+  ProxyFleet fleet() {
+    return fleet;
+  }
+
   /** The proxy's service side: client keys, admin endpoints, metrics, access log, reload. */
   Service service() {
     return service;
@@ -202,6 +213,7 @@ public final class FailoverProxy implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     synchronized (newPool) {
       routing = routing.apply(config, newPool, registry, service::log);
+      fleet.reloaded(config.service().fleet(), service::log);
       service.metrics().refresh();
     }
   }
@@ -284,6 +296,7 @@ public final class FailoverProxy implements AutoCloseable {
     }
     service.close();
     registry.close();
+    fleet.close(); // after the pools: their links are closed
     connections.closeIdle();
     shutdownGroups().addListener(f -> terminated.complete(null));
   }

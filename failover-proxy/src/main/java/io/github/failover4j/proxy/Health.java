@@ -10,7 +10,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * {@code GET /healthz}: the process serves. {@code GET /readyz}: every provider can serve a
  * request, i.e. has a healthy token (or, with {@code whenAllEjected} other than {@code fail},
- * a token that is not disabled); {@code 503} naming the providers that cannot. Open to anyone,
+ * a token that is not disabled); {@code 503} naming the providers that cannot. With a fleet it
+ * also says {@code "fleet": "ok"} or {@code "degraded"} (Redis unreachable), which never makes
+ * it unready. Open to anyone,
  * cheap, never forwarded, and they show no token.
  */
 final class Health {
@@ -20,7 +22,11 @@ final class Health {
     return Responses.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n");
   }
 
-  static FullHttpResponse ready(Routing routing) {
+  /**
+   * @param fleet {@code ok} or {@code degraded} (Redis unreachable: each replica works alone,
+   *     still ready), or null without a fleet
+   */
+  static FullHttpResponse ready(Routing routing, String fleet) {
     ObjectNode root = Responses.object();
     ObjectNode providers = root.putObject("providers");
     boolean ready = true;
@@ -30,6 +36,9 @@ final class Health {
       ready &= can;
     }
     root.put("ready", ready);
+    if (fleet != null) {
+      root.put("fleet", fleet); // never makes the proxy unready: degraded, not dead
+    }
     return Responses.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
         root);
   }

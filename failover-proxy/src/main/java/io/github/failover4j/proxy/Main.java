@@ -160,6 +160,9 @@ public final class Main {
       out.println("  " + r.prefix() + " -> " + r.provider().upstream() + " (provider "
           + r.pool().name() + ", " + tokens + (tokens == 1 ? " token)" : " tokens)"));
     }
+    if (proxy.fleet().on()) { // fleet hook
+      out.println("  " + proxy.fleet().describe());
+    }
     out.println("  GET /_failover/ shows every token (status page; JSON at /_failover/status)");
     Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
     // ---- ops hook: reload on a change of the file and, in the real process, on SIGHUP

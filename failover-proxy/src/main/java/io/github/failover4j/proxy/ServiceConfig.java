@@ -9,13 +9,20 @@ package io.github.failover4j.proxy;
  * @param allowUnauthenticated whether a non-loopback listen address without client keys is
  *     accepted ({@code allowUnauthenticated: true})
  * @param accessLog the access log's format, or null when the access log is off (the default)
+ * @param fleet the fleet's Redis ({@code fleet:}), or null when this proxy runs alone
  */
 public record ServiceConfig(ClientKeys clients, KeyDigest adminKey, boolean allowUnauthenticated,
-    AccessLog.Format accessLog) {
+    AccessLog.Format accessLog, FleetConfig fleet) {
 
-  /** No client keys, no admin key, no access log. */
+  /** No client keys, no admin key, no access log, no fleet. */
   public static final ServiceConfig DEFAULT = new ServiceConfig(ClientKeys.NONE, null, false,
-      null);
+      null, null);
+
+  /** Without a fleet. */
+  public ServiceConfig(ClientKeys clients, KeyDigest adminKey, boolean allowUnauthenticated,
+      AccessLog.Format accessLog) {
+    this(clients, adminKey, allowUnauthenticated, accessLog, null);
+  }
 
   /** Requires the client keys (maybe {@link ClientKeys#NONE}). */
   public ServiceConfig {

@@ -11,13 +11,13 @@ import java.util.Map;
 
 /**
  * Reads the gateway file's service keys: {@code clients}, {@code admin}, {@code
- * allowUnauthenticated}, {@code accessLog}. Keys may be secret references ({@code ${ENV}},
- * {@code file:PATH}); every message shows them masked.
+ * allowUnauthenticated}, {@code accessLog}, {@code fleet} ({@link FleetReader}). Keys may be
+ * secret references ({@code ${ENV}}, {@code file:PATH}); every message shows them masked.
  */
 final class ServiceReader {
   /** The root keys read here, beside {@code listen} and {@code providers}. */
   static final List<String> ROOT_KEYS = List.of("clients", "admin", "allowUnauthenticated",
-      "accessLog");
+      "accessLog", FleetReader.KEY);
 
   private final Collection<String> secrets;
   private final SecretRefs refs;
@@ -35,10 +35,11 @@ final class ServiceReader {
     Node allowNode = f.get("allowUnauthenticated");
     Boolean allow = allowNode.present() ? allowNode.bool() : Boolean.FALSE;
     AccessLog.Format accessLog = accessLog(f.get("accessLog"));
+    FleetConfig fleet = new FleetReader(secrets, refs).read(f.get(FleetReader.KEY));
     if (root.problemsSoFar() != before || clients == null || allow == null) {
       return null;
     }
-    return new ServiceConfig(clients, admin, allow, accessLog);
+    return new ServiceConfig(clients, admin, allow, accessLog, fleet);
   }
 
   private ClientKeys clients(Node node) {

@@ -16,6 +16,8 @@ final class PoolLink implements FleetSync.Link {
   final Keys keys;
   /** The probe leases this replica holds, by fingerprint: their value is the fence. */
   final Map<String, String> held = new ConcurrentHashMap<>();
+  /** Who probes each ejected token, as last learnt when this replica asked for its lease. */
+  final Map<String, String> probers = new ConcurrentHashMap<>();
   private final Worker worker;
   volatile boolean closed;
 

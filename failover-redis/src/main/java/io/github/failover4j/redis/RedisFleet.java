@@ -89,6 +89,26 @@ public final class RedisFleet implements FleetSync, AutoCloseable {
     return worker.reachable();
   }
 
+  /**
+   * What this replica knows of pool {@code pool}'s tokens in the fleet, read locally (never
+   * waits on Redis): per token, the version of its newest state and, while it is ejected, the
+   * replica that probes it. Empty when no pool of that name joined this fleet.
+   */
+  public java.util.List<TokenView> view(String pool) {
+    return worker.view(Objects.requireNonNull(pool, "pool"));
+  }
+
+  /**
+   * One token as this replica sees it in the fleet.
+   *
+   * @param fingerprint the token's fingerprint (never the token)
+   * @param version the version of the newest state known here; 0 before any transition
+   * @param prober the replica id holding the token's probe lease while it is ejected (this
+   *     replica's own id when Redis is unreachable and it probes alone), as learnt at its last
+   *     probe period; null when it is not ejected or no probe was due yet
+   */
+  public record TokenView(String fingerprint, long version, String prober) {}
+
   /** The id this replica writes into the fleet (who ejected, who holds a probe lease). */
   public String replicaId() {
     return settings.replica();
@@ -121,6 +141,14 @@ public final class RedisFleet implements FleetSync, AutoCloseable {
     public String toString() {
       return "Settings[" + maskedUri + ", " + prefix + ", " + replica + "]";
     }
+  }
+
+  /**
+   * {@code uri} with its password replaced by {@code ****} (the user name stays), for printing
+   * a Redis URI before or without a fleet.
+   */
+  public static String mask(String uri) {
+    return Uris.mask(Objects.requireNonNull(uri, "uri"));
   }
 
   /** Builds a {@link RedisFleet}. */

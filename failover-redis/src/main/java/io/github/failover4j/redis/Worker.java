@@ -282,7 +282,44 @@ final class Worker implements Runnable {
         alone = true;
       }
     }
+    link.probers.put(fp, alone || value != null ? settings.replica() : holder(link, fp));
     answer.complete(alone || value != null);
+  }
+
+  /** The replica holding another replica's lease on {@code fp}, or "" when unknown. */
+  private String holder(PoolLink link, String fp) {
+    try {
+      String v = commands.get(link.keys.lease(fp));
+      int hash = v == null ? -1 : v.lastIndexOf('#');
+      return hash < 0 ? "" : v.substring(0, hash);
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** The fleet view of pool {@code pool}'s tokens on this replica (see RedisFleet#view). */
+  List<RedisFleet.TokenView> view(String pool) {
+    PoolLink link = null;
+    for (PoolLink l : links) {
+      if (!l.closed && l.member.pool().equals(pool)) {
+        link = l; // the newest: a reloaded pool replaces the one before it
+      }
+    }
+    if (link == null) {
+      return List.of();
+    }
+    List<RedisFleet.TokenView> out = new ArrayList<>();
+    for (String fp : link.member.fingerprints()) {
+      FleetState s = link.member.state(fp);
+      boolean ejected = s != null && s.state() == TokenState.EJECTED;
+      if (!ejected) {
+        link.probers.remove(fp);
+      }
+      String prober = ejected ? link.probers.get(fp) : null;
+      out.add(new RedisFleet.TokenView(fp, s == null ? 0 : s.version(),
+          prober == null || prober.isEmpty() ? null : prober));
+    }
+    return out;
   }
 
   private String takeLease(PoolLink link, String fp) {

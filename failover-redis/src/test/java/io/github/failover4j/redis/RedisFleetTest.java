@@ -138,6 +138,33 @@ class RedisFleetTest {
   }
 
   @Test
+  void theFleetViewShowsTheVersionAndTheProberOnEveryReplica() {
+    Replica a = replica("a");
+    Replica b = replica("b");
+    assertThat(a.fleet.view("openai")).extracting(RedisFleet.TokenView::version)
+        .containsOnly(0L);
+    assertThat(a.fleet.view("no-such-pool")).isEmpty();
+
+    a.report(X, Provider.response(503));
+    awaitEveryReplica(X, TokenState.EJECTED);
+    clock.advance(PROBE_DUE);
+    for (Replica r : replicas) { // each asked for the lease: it knows who probes
+      await(r + " scheduled its next probe", () -> r.probeScheduled(X));
+    }
+    String prober = provider.byReplica.keySet().iterator().next();
+    RedisFleet.TokenView seenByA = view(a, X);
+    assertThat(seenByA.version()).isPositive();
+    assertThat(seenByA.prober()).isEqualTo(prober);
+    assertThat(view(b, X)).isEqualTo(seenByA);
+    assertThat(view(b, Y).prober()).as("a token in rotation has no prober").isNull();
+  }
+
+  private static RedisFleet.TokenView view(Replica r, String secret) {
+    return r.fleet.view("openai").stream().filter(v -> v.fingerprint().equals(fp(secret)))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
   void anotherReplicaTakesTheProbingOverWhenTheProberDies() {
     UnaryOperator<RedisFleet.Builder> shortLease = b -> b.leaseTime(Duration.ofMillis(500));
     replica("a", shortLease).report(X, Provider.response(503));
