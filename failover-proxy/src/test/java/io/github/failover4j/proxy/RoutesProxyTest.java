@@ -1,0 +1,319 @@
+package io.github.failover4j.proxy;
+
+import static io.github.failover4j.proxy.FaultUpstream.SSE_HEAD;
+import static io.github.failover4j.proxy.FaultUpstream.chunk;
+import static io.github.failover4j.proxy.HostileUpstreamTest.post;
+import static io.github.failover4j.proxy.HostileUpstreamTest.readResponse;
+import static io.github.failover4j.proxy.HostileUpstreamTest.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.failover4j.core.Outages;
+import io.github.failover4j.test.ManualClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routes and fallback through the proxy (SPEC §9, issue 11), end to end against two loopback
+ * fake providers ({@link FaultUpstream}s): one test per rule. Engine time and the proxy's
+ * timeouts run on a {@link ManualClock}.
+ */
+class RoutesProxyTest {
+  static final String P1 = "sk-primary-00000000000000000001";
+  static final String P2 = "sk-primary-00000000000000000002";
+  static final String B1 = "sk-backup-000000000000000000001";
+  static final String CHAT = "{\"model\":\"big\",\"messages\":[{\"role\":\"user\",\"content\":"
+      + "\"hi\"}],\"temperature\": 0.5}";
+  static final Pattern MODEL = Pattern.compile("\"model\":\"([^\"]*)\"");
+
+  final ManualClock clock = new ManualClock();
+  final List<AutoCloseable> toClose = new ArrayList<>();
+  FaultUpstream primary;
+  FaultUpstream backup;
+  FailoverProxy proxy;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.shutdown(Duration.ofSeconds(2)).join();
+    }
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  /**
+   * Starts both fake providers and the proxy: {@code primary} (keys P1, P2, prefix /) and
+   * {@code backup} (key B1, prefix /backup), the given failover rules for the primary, and the
+   * given {@code routes:}.
+   */
+  void start(FaultUpstream.Script p, FaultUpstream.Script b, String primaryRules, String routes)
+      throws Exception {
+    primary = new FaultUpstream(p);
+    backup = new FaultUpstream(b);
+    toClose.add(primary);
+    toClose.add(backup);
+    String yaml = """
+        outageCooldown: 30s
+        providers:
+          - name: primary
+            upstream: %s
+            apiTokens: [%s, %s]
+            timeouts: {connect: 5s, response: 2s, firstByte: 1s, idle: 3s}
+        %s
+          - name: backup
+            upstream: %s
+            pathPrefix: /backup
+            apiTokens: [%s]
+            timeouts: {connect: 5s, response: 2s, firstByte: 1s, idle: 3s}
+        routes:
+        %s
+        """.formatted(primary.uri(), P1, P2, primaryRules.indent(4).stripTrailing(),
+        backup.uri(), B1, routes.indent(2).stripTrailing());
+    GatewayConfig gateway = GatewayConfig.parse(yaml);
+    proxy = FailoverProxy.builder(gateway).listen(new InetSocketAddress("127.0.0.1", 0))
+        .scheduler(clock).ticker(clock).threads(1).start();
+  }
+
+  static final String RULES = """
+      retryOnFailure: {maxRetries: 1}
+      failover:
+        failure:
+          conditions:
+            - status_code: [400]
+              body: "context_length_exceeded"
+              action: fallback
+            - status_code: [429, 500, 502, 503, 504]
+      """;
+
+  static final String BIG_TO_BACKUP = """
+      - model: big
+        targets: [{provider: primary}, {provider: backup, model: backup-model}]
+      """;
+
+  static String model(FaultUpstream.Request r) {
+    Matcher m = MODEL.matcher(r.body());
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** A {@code 200} naming the model it was asked for, as a provider does. */
+  static FaultUpstream.Script answersWithItsModel(String who) {
+    return (r, s, out) -> FaultUpstream.ok("{\"model\":\"" + model(r) + "\",\"from\":\"" + who
+        + "\"}").answer(r, s, out);
+  }
+
+  static FaultUpstream.Script status(int status, String body) {
+    return (r, s, out) -> {
+      FaultUpstream.write(out, "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
+          + body);
+      return true;
+    };
+  }
+
+  Socket connect() throws IOException {
+    Socket s = new Socket("127.0.0.1", proxy.address().getPort());
+    s.setSoTimeout(10_000); // a safety net only
+    toClose.add(s);
+    return s;
+  }
+
+  String[] chat(String body) throws IOException {
+    Socket c = connect();
+    send(c, post("/v1/chat/completions", body, ""));
+    return readResponse(c);
+  }
+
+  /** Waits (with a deadline) until a timer is armed to fire {@code d} from now. */
+  void awaitDue(Duration d) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!clock.pendingDueTimes().contains(clock.nanoTime() + d.toNanos())) {
+      assertThat(System.nanoTime() - deadline).as("timer armed within 10 s").isNegative();
+      Thread.onSpinWait();
+    }
+  }
+
+  static String header(String head, String name) {
+    return FaultUpstream.readHeadHeader(head, name);
+  }
+
+  // ---------------------------------------------------------------- the rules
+
+  @Test
+  void fallsBackWhenTheRetriesAreSpentAndRewritesOnlyTheModel() throws Exception {
+    start(status(503, "{\"error\":\"overloaded\"}"), answersWithItsModel("backup"), RULES,
+        BIG_TO_BACKUP);
+    String[] r = chat(CHAT);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("\"model\":\"backup-model\"").contains("\"from\":\"backup\"");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("backup/backup-model");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("3");
+    List<FaultUpstream.Request> tried = primary.drain();
+    assertThat(tried).hasSize(2).allSatisfy(t -> assertThat(t.body()).isEqualTo(CHAT));
+    assertThat(tried.stream().map(t -> t.header("authorization")).distinct()).hasSize(2);
+    FaultUpstream.Request sent = backup.take();
+    assertThat(sent.body()).isEqualTo(CHAT.replace("\"big\"", "\"backup-model\""));
+    assertThat(sent.requestLine()).isEqualTo("POST /v1/chat/completions HTTP/1.1");
+    assertThat(sent.header("authorization")).isEqualTo("Bearer " + B1);
+  }
+
+  @Test
+  void aResponseTimeoutFallsBackAtOnceWithoutTryingAnotherKey() throws Exception {
+    start(null, answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    primary.script(primary.hang());
+    Socket c = connect();
+    send(c, post("/v1/chat/completions", CHAT, ""));
+    primary.take();
+    awaitDue(Duration.ofSeconds(2));
+    clock.advance(Duration.ofSeconds(2));
+    String[] r = readResponse(c);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("backup-model");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("2");
+    assertThat(primary.drain()).as("no second key of the silent provider").isEmpty();
+  }
+
+  @Test
+  void aStreamSilentBeforeItsFirstByteFallsBack() throws Exception {
+    start(null, (r, s, out) -> {
+      FaultUpstream.write(out, SSE_HEAD + chunk("data: {\"model\":\"" + model(r) + "\"}\n\n")
+          + chunk("data: [DONE]\n\n") + "0\r\n\r\n");
+      return true;
+    }, RULES, BIG_TO_BACKUP);
+    primary.script(primary.stallAfter(SSE_HEAD, ""));
+    Socket c = connect();
+    send(c, post("/v1/chat/completions", CHAT.replace("}", ",\"stream\":true}"), ""));
+    primary.take();
+    awaitDue(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
+    String[] r = readResponse(c);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("backup-model").contains("[DONE]").doesNotContain("error");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("backup/backup-model");
+    assertThat(primary.drain()).isEmpty();
+  }
+
+  @Test
+  void actionFallbackGoesToTheNextTargetWithoutRetryingTheModel() throws Exception {
+    start(status(400, "{\"error\":{\"code\":\"context_length_exceeded\"}}"),
+        answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    String[] r = chat(CHAT);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("backup-model");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("2");
+    assertThat(primary.drain()).hasSize(1);
+    assertThat(proxy.registry().pool("primary").snapshot())
+        .allSatisfy(t -> assertThat(t.consecutiveFailures()).isZero());
+  }
+
+  @Test
+  void anUnmatchedFailureGoesToTheClientWithNeitherRetryNorFallback() throws Exception {
+    start(status(400, "{\"error\":{\"code\":\"content_policy_violation\"}}"),
+        answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    String[] r = chat(CHAT);
+    assertThat(r[0]).startsWith("HTTP/1.1 400");
+    assertThat(r[1]).contains("content_policy_violation");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/big");
+    assertThat(primary.drain()).hasSize(1);
+    assertThat(backup.drain()).isEmpty();
+  }
+
+  @Test
+  void aModelDownForEveryKeyIsInOutageWhileAnotherModelOfTheSameKeysServes() throws Exception {
+    boolean[] aDown = {true};
+    start((r, s, out) -> {
+      if ("a".equals(model(r)) && aDown[0]) {
+        return status(503, "{\"error\":\"model a is down\"}").answer(r, s, out);
+      }
+      return answersWithItsModel("primary").answer(r, s, out);
+    }, answersWithItsModel("backup"), RULES, """
+        - model: a
+          targets: [{provider: primary}, {provider: primary, model: b}]
+        """);
+    String chatA = CHAT.replace("\"big\"", "\"a\"");
+    String[] r = chat(chatA);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/b");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("3");
+    assertThat(primary.drain()).extracting(RoutesProxyTest::model).containsExactly("a", "a", "b");
+    List<Outages.Snapshot> out = proxy.outages().snapshot();
+    assertThat(out).extracting(Outages.Snapshot::target).containsExactly("primary/a");
+    // the keys stay usable: the failures of model a were not charged to them
+    assertThat(proxy.registry().pool("primary").snapshot())
+        .allSatisfy(t -> assertThat(t.state().name()).isEqualTo("HEALTHY"));
+
+    for (int i = 0; i < 3; i++) { // while in outage, model a is skipped: b serves at once
+      r = chat(chatA);
+      assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/b");
+      assertThat(header(r[0], "x-failover-attempts")).isEqualTo("1");
+    }
+    assertThat(primary.drain()).extracting(RoutesProxyTest::model).containsOnly("b");
+
+    aDown[0] = false; // model a recovers: one trial after the outage cooldown brings it back
+    clock.advance(Duration.ofSeconds(30));
+    r = chat(chatA);
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/a");
+    assertThat(proxy.outages().snapshot()).isEmpty();
+    r = chat(chatA);
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/a");
+    assertThat(backup.drain()).isEmpty();
+  }
+
+  @Test
+  void aStreamWhoseFirstEventIsAnErrorFallsBack() throws Exception {
+    String rules = """
+        failover:
+          failure:
+            conditions:
+              - body: '"error"'
+        """;
+    start((r, s, out) -> {
+      FaultUpstream.write(out, SSE_HEAD + chunk("data: {\"error\":{\"message\":\"quota\"}}\n\n")
+          + "0\r\n\r\n");
+      return true;
+    }, (r, s, out) -> {
+      FaultUpstream.write(out, SSE_HEAD + chunk("data: {\"x\":\"fine\"}\n\n") + "0\r\n\r\n");
+      return true;
+    }, rules, BIG_TO_BACKUP);
+    String[] r = chat(CHAT.replace("}", ",\"stream\":true}"));
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("fine").doesNotContain("quota");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("backup/backup-model");
+  }
+
+  @Test
+  void aStreamThatBreaksAfterItsFirstTokenEndsWithTheErrorEventAndNoFallback() throws Exception {
+    start(FaultUpstream.resetAfter(SSE_HEAD, chunk("data: {\"x\":\"Hel\"}\n\n")),
+        answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    Socket c = connect();
+    send(c, post("/v1/chat/completions", CHAT.replace("}", ",\"stream\":true}"), ""));
+    InputStream in = c.getInputStream();
+    String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(all).contains("x-failover-target: primary/big").contains("Hel")
+        .contains("\"code\":\"stream_interrupted\"").doesNotContain("\r\n0\r\n\r\n");
+    assertThat(backup.drain()).isEmpty();
+  }
+
+  @Test
+  void aRequestNoRouteTakesGoesByItsPathPrefix() throws Exception {
+    start(answersWithItsModel("primary"), answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    String[] r = chat(CHAT.replace("\"big\"", "\"small\""));
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(r[1]).contains("\"from\":\"primary\"");
+    assertThat(header(r[0], "x-failover-target")).isNull();
+    Socket c = connect();
+    send(c, post("/backup/v1/chat/completions", CHAT.replace("\"big\"", "\"small\""), ""));
+    assertThat(readResponse(c)[1]).contains("\"from\":\"backup\"");
+    assertThat(backup.take().requestLine()).isEqualTo("POST /v1/chat/completions HTTP/1.1");
+  }
+}
