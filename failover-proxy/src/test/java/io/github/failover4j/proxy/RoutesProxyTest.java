@@ -134,6 +134,12 @@ class RoutesProxyTest {
     return readResponse(c);
   }
 
+  String[] get(String path) throws IOException {
+    Socket c = connect();
+    send(c, "GET " + path + " HTTP/1.1\r\nHost: proxy\r\n\r\n");
+    return readResponse(c);
+  }
+
   /** Waits (with a deadline) until a timer is armed to fire {@code d} from now. */
   void awaitDue(Duration d) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -251,6 +257,16 @@ class RoutesProxyTest {
     // the keys stay usable: the failures of model a were not charged to them
     assertThat(proxy.registry().pool("primary").snapshot())
         .allSatisfy(t -> assertThat(t.state().name()).isEqualTo("HEALTHY"));
+    com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(get("/_failover/status")[1]);
+    assertThat(status.at("/routes/0/targets/0/target").asText()).isEqualTo("primary/a");
+    assertThat(status.at("/routes/0/targets/0/outage").asBoolean()).isTrue();
+    assertThat(status.at("/routes/0/targets/1/target").asText()).isEqualTo("primary/b");
+    assertThat(status.at("/routes/0/targets/1/outage").asBoolean()).isFalse();
+    assertThat(status.at("/outages/0/target").asText()).isEqualTo("primary/a");
+    assertThat(status.at("/outages/0/reason").asText())
+        .contains("every key tried in one request failed");
+    assertThat(get("/readyz")[0]).startsWith("HTTP/1.1 200");
 
     for (int i = 0; i < 3; i++) { // while in outage, model a is skipped: b serves at once
       r = chat(chatA);
