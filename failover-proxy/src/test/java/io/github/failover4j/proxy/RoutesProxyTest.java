@@ -332,4 +332,73 @@ class RoutesProxyTest {
     assertThat(readResponse(c)[1]).contains("\"from\":\"backup\"");
     assertThat(backup.take().requestLine()).isEqualTo("POST /v1/chat/completions HTTP/1.1");
   }
+
+  // ---------------------------------------------------------------- the official SDK
+
+  /** The backup as the OpenAI SDK expects it: a chat completion, or its SSE stream. */
+  static FaultUpstream.Script openAiLike() {
+    return (r, s, out) -> {
+      String m = model(r);
+      if (r.body().contains("\"stream\":true")) {
+        String chunk = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"" + m + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+            + "\"%s\"},\"finish_reason\":null}]}";
+        FaultUpstream.write(out, SSE_HEAD + chunk("data: " + chunk.formatted("Hel") + "\n\n")
+            + chunk("data: " + chunk.formatted("lo") + "\n\n") + chunk("data: [DONE]\n\n")
+            + "0\r\n\r\n");
+        return true;
+      }
+      return FaultUpstream.ok("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
+          + "\"model\":\"" + m + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          + "\"assistant\",\"content\":\"hello from backup\"},\"finish_reason\":\"stop\"}]}")
+          .answer(r, s, out);
+    };
+  }
+
+  com.openai.client.OpenAIClient sdk() {
+    com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + proxy.address().getPort() + "/v1")
+        .apiKey("client-key")
+        .maxRetries(0) // the proxy falls back, not the SDK
+        .build();
+    toClose.add(client::close);
+    return client;
+  }
+
+  static com.openai.models.chat.completions.ChatCompletionCreateParams sdkParams() {
+    return com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("big")
+        .addUserMessage("hi").build();
+  }
+
+  @Test
+  void theOpenAiSdkIsServedByTheFallbackWhileThePrimaryIsDown() throws Exception {
+    start(status(503, "{\"error\":\"down\"}"), openAiLike(), RULES, BIG_TO_BACKUP);
+    com.openai.client.OpenAIClient client = sdk();
+    for (int i = 0; i < 3; i++) {
+      com.openai.models.chat.completions.ChatCompletion c =
+          client.chat().completions().create(sdkParams());
+      assertThat(c.choices().get(0).message().content()).hasValue("hello from backup");
+      assertThat(c.model()).isEqualTo("backup-model");
+    }
+    assertThat(backup.drain()).hasSize(3)
+        .allSatisfy(r -> assertThat(model(r)).isEqualTo("backup-model"));
+  }
+
+  @Test
+  void theOpenAiSdkStreamIsServedByTheFallbackWhileThePrimaryIsDown() throws Exception {
+    start(status(503, "{\"error\":\"down\"}"), openAiLike(), RULES, BIG_TO_BACKUP);
+    com.openai.client.OpenAIClient client = sdk();
+    for (int i = 0; i < 3; i++) {
+      try (com.openai.core.http.StreamResponse<
+          com.openai.models.chat.completions.ChatCompletionChunk> stream =
+          client.chat().completions().createStreaming(sdkParams())) {
+        String text = stream.stream()
+            .flatMap(chunk -> chunk.choices().stream())
+            .map(choice -> choice.delta().content().orElse(""))
+            .collect(java.util.stream.Collectors.joining());
+        assertThat(text).isEqualTo("Hello");
+      }
+    }
+    assertThat(backup.drain()).hasSize(3);
+  }
 }
