@@ -59,6 +59,11 @@ class RoutesProxyTest {
    */
   void start(FaultUpstream.Script p, FaultUpstream.Script b, String primaryRules, String routes)
       throws Exception {
+    start(p, b, primaryRules, "", routes);
+  }
+
+  void start(FaultUpstream.Script p, FaultUpstream.Script b, String primaryRules,
+      String backupRules, String routes) throws Exception {
     primary = new FaultUpstream(p);
     backup = new FaultUpstream(b);
     toClose.add(primary);
@@ -76,10 +81,11 @@ class RoutesProxyTest {
             pathPrefix: /backup
             apiTokens: [%s]
             timeouts: {connect: 5s, response: 2s, firstByte: 1s, idle: 3s}
+        %s
         routes:
         %s
         """.formatted(primary.uri(), P1, P2, primaryRules.indent(4).stripTrailing(),
-        backup.uri(), B1, routes.indent(2).stripTrailing());
+        backup.uri(), B1, backupRules.indent(4).stripTrailing(), routes.indent(2).stripTrailing());
     GatewayConfig gateway = GatewayConfig.parse(yaml);
     proxy = FailoverProxy.builder(gateway).listen(new InetSocketAddress("127.0.0.1", 0))
         .scheduler(clock).ticker(clock).threads(1).start();
@@ -331,6 +337,44 @@ class RoutesProxyTest {
     send(c, post("/backup/v1/chat/completions", CHAT.replace("\"big\"", "\"small\""), ""));
     assertThat(readResponse(c)[1]).contains("\"from\":\"backup\"");
     assertThat(backup.take().requestLine()).isEqualTo("POST /v1/chat/completions HTTP/1.1");
+  }
+
+  @Test
+  void aProviderWithoutKeysIsServedByTheRouteAndNothingSelectableIs503() throws Exception {
+    String ejectOn503 = """
+        retryOnFailure: {maxRetries: 1}
+        failover:
+          failure:
+            conditions:
+              - status_code: [503]
+        """;
+    start(status(503, "{}"), answersWithItsModel("backup"), ejectOn503, ejectOn503,
+        BIG_TO_BACKUP);
+    String small = CHAT.replace("\"big\"", "\"small\"");
+    assertThat(chat(small)[0]).as("no route: by prefix, both keys tried and ejected")
+        .startsWith("HTTP/1.1 503");
+    assertThat(proxy.registry().pool("primary").snapshot())
+        .allSatisfy(t -> assertThat(t.state().name()).isEqualTo("EJECTED"));
+    String[] ready = get("/readyz");
+    assertThat(ready[0]).startsWith("HTTP/1.1 200");
+    assertThat(ready[1]).contains("a route's fallback target serves");
+
+    String[] r = chat(CHAT);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("backup/backup-model");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("1");
+
+    backup.script(status(503, "{}")); // now the backup's only key goes too
+    Socket c = connect();
+    send(c, post("/backup/v1/chat/completions", small, ""));
+    assertThat(readResponse(c)[0]).startsWith("HTTP/1.1 503");
+    assertThat(proxy.registry().pool("backup").snapshot().get(0).state().name())
+        .isEqualTo("EJECTED");
+    r = chat(CHAT);
+    assertThat(r[0]).startsWith("HTTP/1.1 503");
+    assertThat(r[1]).contains("no_healthy_target");
+    assertThat(header(r[0], "retry-after")).isNotNull();
+    assertThat(get("/readyz")[0]).startsWith("HTTP/1.1 503");
   }
 
   // ---------------------------------------------------------------- the official SDK
