@@ -377,6 +377,38 @@ class RoutesProxyTest {
     assertThat(get("/readyz")[0]).startsWith("HTTP/1.1 503");
   }
 
+  @Test
+  void aRetryAfterIsWaitedOnTheProxysTimerBeforeTheNextKey() throws Exception {
+    int[] n = {0};
+    start((r, s, out) -> {
+      if (n[0]++ == 0) {
+        FaultUpstream.write(out,
+            "HTTP/1.1 503 X\r\nRetry-After: 4\r\nContent-Length: 2\r\n\r\n{}");
+        return true;
+      }
+      return answersWithItsModel("primary").answer(r, s, out);
+    }, answersWithItsModel("backup"), """
+        retryOnFailure: {maxRetries: 1, honorRetryAfter: 5s}
+        failover:
+          failure:
+            conditions:
+              - status_code: [503]
+        """, BIG_TO_BACKUP);
+    Socket c = connect();
+    send(c, post("/v1/chat/completions", CHAT, ""));
+    String first = primary.take().header("authorization");
+    // the wait, on the proxy's (manual) clock: 4 s, unlike any timeout of the attempt
+    awaitDue(Duration.ofSeconds(4));
+    assertThat(primary.drain()).as("nothing sent during the wait").isEmpty();
+    clock.advance(Duration.ofSeconds(4));
+    String[] r = readResponse(c);
+    assertThat(r[0]).startsWith("HTTP/1.1 200");
+    assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/big");
+    assertThat(header(r[0], "x-failover-attempts")).isEqualTo("2");
+    assertThat(primary.take().header("authorization")).isNotEqualTo(first);
+    assertThat(backup.drain()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- the official SDK
 
   /** The backup as the OpenAI SDK expects it: a chat completion, or its SSE stream. */
