@@ -103,6 +103,7 @@ public final class FailoverProxy implements AutoCloseable {
           .outageCooldown(b.config.outageCooldown()).build();
       routing = Routing.build(b.config, newPool, registry, outages);
       service.metrics().refresh(); // the pools' token meters
+      service.metrics().outages(outages);
       ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
       guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()

@@ -273,6 +273,7 @@ class RoutesProxyTest {
     assertThat(status.at("/outages/0/reason").asText())
         .contains("every key tried in one request failed");
     assertThat(get("/readyz")[0]).startsWith("HTTP/1.1 200");
+    assertThat(get("/metrics")[1]).contains("failover_proxy_targets_in_outage 1.0");
 
     for (int i = 0; i < 3; i++) { // while in outage, model a is skipped: b serves at once
       r = chat(chatA);
