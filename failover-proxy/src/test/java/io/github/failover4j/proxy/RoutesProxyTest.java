@@ -41,6 +41,8 @@ class RoutesProxyTest {
   FaultUpstream primary;
   FaultUpstream backup;
   FailoverProxy proxy;
+  /** Extra top-level lines of the gateway file (e.g. limits). */
+  String extra = "";
 
   @AfterEach
   void stop() throws Exception {
@@ -70,6 +72,7 @@ class RoutesProxyTest {
     toClose.add(backup);
     String yaml = """
         outageCooldown: 30s
+        %s
         providers:
           - name: primary
             upstream: %s
@@ -84,7 +87,7 @@ class RoutesProxyTest {
         %s
         routes:
         %s
-        """.formatted(primary.uri(), P1, P2, primaryRules.indent(4).stripTrailing(),
+        """.formatted(extra, primary.uri(), P1, P2, primaryRules.indent(4).stripTrailing(),
         backup.uri(), B1, backupRules.indent(4).stripTrailing(), routes.indent(2).stripTrailing());
     GatewayConfig gateway = GatewayConfig.parse(yaml);
     proxy = FailoverProxy.builder(gateway).listen(new InetSocketAddress("127.0.0.1", 0))
@@ -407,6 +410,18 @@ class RoutesProxyTest {
     assertThat(header(r[0], "x-failover-target")).isEqualTo("primary/big");
     assertThat(header(r[0], "x-failover-attempts")).isEqualTo("2");
     assertThat(primary.take().header("authorization")).isNotEqualTo(first);
+    assertThat(backup.drain()).isEmpty();
+  }
+
+  @Test
+  void aBodyLargerThanTheRetryCapIsRoutedByItsPathPrefix() throws Exception {
+    extra = "limits: {retryBodyBytes: 64}";
+    start(status(503, "{}"), answersWithItsModel("backup"), RULES, BIG_TO_BACKUP);
+    assertThat(CHAT.length()).isGreaterThan(64);
+    String[] r = chat(CHAT);
+    assertThat(r[0]).as("no fallback without a body to send again").startsWith("HTTP/1.1 503");
+    assertThat(header(r[0], "x-failover-target")).isNull();
+    assertThat(primary.drain()).hasSize(1).allSatisfy(t -> assertThat(t.body()).isEqualTo(CHAT));
     assertThat(backup.drain()).isEmpty();
   }
 
