@@ -53,6 +53,8 @@ import java.util.Objects;
 public final class FailoverClientHandler extends ChannelDuplexHandler {
   private static final AttributeKey<TokenHandle> NEXT_TOKEN =
       AttributeKey.valueOf(FailoverClientHandler.class, "NEXT_TOKEN");
+  private static final AttributeKey<Boolean> JUDGE_ONLY =
+      AttributeKey.valueOf(FailoverClientHandler.class, "JUDGE_ONLY");
 
   private final TokenPool pool;
   /**
@@ -62,10 +64,13 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   private final AsciiString authHeader;
   /** Tokens of the requests written and not yet answered, oldest first. */
   private final ArrayDeque<TokenHandle> inFlight = new ArrayDeque<>(2);
+  /** For each request in {@link #inFlight}: whether its verdict is recorded on its token. */
+  private final ArrayDeque<Boolean> recording = new ArrayDeque<>(2);
   /** The content of a request that was refused is dropped until its last chunk. */
   private boolean dropping;
   /** The response being judged: its token, its view and its body capture. */
   private TokenHandle judging;
+  private boolean judgingRecords;
   private HeadersView view;
   private BodyCapture capture;
 
@@ -81,6 +86,19 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
    */
   public static void useToken(Channel channel, TokenHandle token) {
     channel.attr(NEXT_TOKEN).set(Objects.requireNonNull(token, "token"));
+    channel.attr(JUDGE_ONLY).set(null);
+  }
+
+  /**
+   * Like {@link #useToken(Channel, TokenHandle)}, but the verdicts of that request (its
+   * response, or its transport error) are only judged and announced with {@link
+   * ResponseJudged}, not recorded on the token: for a gateway whose own plan records them
+   * (e.g. a {@code FallbackPlan}, which charges keys by its own rule), so nothing is recorded
+   * twice.
+   */
+  public static void useTokenJudgingOnly(Channel channel, TokenHandle token) {
+    channel.attr(NEXT_TOKEN).set(Objects.requireNonNull(token, "token"));
+    channel.attr(JUDGE_ONLY).set(Boolean.TRUE);
   }
 
   // ---------------------------------------------------------------- outbound
@@ -89,6 +107,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof HttpRequest request) {
       TokenHandle token = ctx.channel().attr(NEXT_TOKEN).getAndSet(null);
+      boolean records = token == null || ctx.channel().attr(JUDGE_ONLY).getAndSet(null) == null;
       try {
         if (token == null) {
           token = pool.select();
@@ -104,6 +123,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
       dropping = false;
       request.headers().set(authHeader, token.authorization());
       inFlight.add(token);
+      recording.add(records ? Boolean.TRUE : Boolean.FALSE);
     } else if (dropping && msg instanceof HttpContent) {
       dropping = !(msg instanceof LastHttpContent);
       ReferenceCountUtil.release(msg);
@@ -166,6 +186,7 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
   private ResponseJudged head(HttpResponse response) {
     release(); // a head while capturing means the last body never ended; drop its capture
     judging = inFlight.poll();
+    judgingRecords = !Boolean.FALSE.equals(recording.poll());
     if (judging == null) {
       return null; // a response to no request we sent; nothing to judge
     }
@@ -187,14 +208,17 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
     TokenHandle token = judging;
     HeadersView v = view;
     clear();
-    Verdict verdict = token.report(v);
+    Verdict verdict = judgingRecords ? token.report(v) : pool.classify(v);
     return new ResponseJudged(token, verdict, v.status());
   }
 
   private ResponseJudged record(Verdict verdict, int status) {
     TokenHandle token = judging;
+    boolean records = judgingRecords;
     clear();
-    token.record(verdict);
+    if (records) {
+      token.record(verdict);
+    }
     return new ResponseJudged(token, verdict, status);
   }
 
@@ -248,7 +272,9 @@ public final class FailoverClientHandler extends ChannelDuplexHandler {
     }
     TokenHandle token;
     while ((token = inFlight.poll()) != null) {
-      token.record(Verdict.TRANSPORT_ERROR);
+      if (!Boolean.FALSE.equals(recording.poll())) {
+        token.record(Verdict.TRANSPORT_ERROR);
+      }
       ctx.fireUserEventTriggered(new ResponseJudged(token, Verdict.TRANSPORT_ERROR, 0));
     }
   }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * The user event a {@link FailoverClientHandler} fires down the pipeline once it has judged a
  * response, right after passing on the message that completed the judgement (the response
  * head, or the body chunk that filled the capture). A gateway that retries on another token
- * listens for it; the verdict is already recorded when it arrives.
+ * listens for it; the verdict is already recorded when it arrives, unless the request was
+ * sent with {@link FailoverClientHandler#useTokenJudgingOnly}.
  *
  * @param token the token the request was sent with
  * @param verdict the verdict recorded for it

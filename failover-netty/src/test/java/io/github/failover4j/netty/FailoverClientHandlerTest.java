@@ -102,6 +102,34 @@ class FailoverClientHandlerTest {
   }
 
   @Test
+  void aRequestSentJudgingOnlyIsJudgedButNotRecorded() {
+    TokenPool pool = pool(1, Condition.status(429));
+    EmbeddedChannel ch = channel(pool);
+    var chosen = pool.select();
+    FailoverClientHandler.useTokenJudgingOnly(ch, chosen);
+    ch.writeOutbound(request());
+    HttpRequest sent = ch.readOutbound();
+    assertThat(sent.headers().get("Authorization")).isEqualTo(chosen.authorization());
+    ch.writeInbound(response(429));
+    assertThat(judged).singleElement().satisfies(j -> {
+      assertThat(j.token()).isSameAs(chosen);
+      assertThat(j.verdict().outcome()).isEqualTo(Outcome.FAILURE);
+    });
+    ch.writeInbound(new DefaultLastHttpContent());
+    // a second request judging only gets no response: a transport error, not recorded either
+    FailoverClientHandler.useTokenJudgingOnly(ch, chosen);
+    ch.writeOutbound(request());
+    ch.close();
+    assertThat(judged).hasSize(2);
+    assertThat(judged.get(1).status()).isZero();
+    assertThat(pool.snapshot()).allSatisfy(t -> {
+      assertThat(t.state()).isEqualTo(TokenState.HEALTHY);
+      assertThat(t.requests()).isZero();
+    });
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void judgesOnHeadersAloneWhenNoRuleNeedsTheBody() {
     TokenPool pool = pool(2, Condition.status(429));
     EmbeddedChannel ch = channel(pool);

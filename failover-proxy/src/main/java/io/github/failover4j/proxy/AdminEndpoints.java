@@ -98,7 +98,8 @@ final class AdminEndpoints {
     ObjectNode root = ProxyJson.statusTree(routing.routes());
     root.put("time", java.time.Instant.now().toString());
     proxy.fleet().status(root); // fleet hook
-    root.put("ready", routing.routes().stream().allMatch(Health::selectable));
+    root.put("ready", routing.routes().stream().allMatch(r -> Health.ready(routing, r)));
+    RouteStatus.add(root, routing, proxy.outages());
     root.put("clients", routing.service().clients().enabled()
         ? routing.service().clients().names().size() : 0);
     ArrayNode events = root.putArray("events");

@@ -21,6 +21,11 @@ final class AttemptState {
   boolean skippingInformational;
   boolean upstreamComplete;
   boolean judged;
+  /**
+   * A routed stream judged a success before its first bytes: reported to the fallback plan when
+   * they come, so a {@code firstByte} timeout can still fall back.
+   */
+  io.github.failover4j.netty.ResponseJudged judgedEarly;
   /** The response held back until it is judged (or, for a stream, its first bytes). */
   final List<HttpObject> held = new ArrayList<>(4);
   /** The client's response body ends with the connection (an HTTP/1.0 client). */

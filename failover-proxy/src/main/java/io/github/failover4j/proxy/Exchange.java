@@ -1,11 +1,15 @@
 package io.github.failover4j.proxy;
 
+import io.github.failover4j.core.FallbackPlan;
+import io.github.failover4j.core.NoHealthyTokenException;
+import io.github.failover4j.core.Outcome;
 import io.github.failover4j.core.RetryPlan;
 import io.github.failover4j.core.TokenHandle;
 import io.github.failover4j.core.Verdict;
 import io.github.failover4j.netty.FailoverClientHandler;
 import io.github.failover4j.netty.ResponseJudged;
 import io.github.failover4j.proxy.Watchdog.Kind;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client request relayed to a provider, with retries on other tokens (SPEC §5). Runs on
@@ -35,22 +40,41 @@ import java.util.List;
  * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
  * wait; a response that breaks after bytes went out ends as {@link StreamGuard} says. An
  * upstream connection goes back to the pool only after an exchange that ended cleanly.
+ *
+ * <p>When the gateway file has {@code routes:} (SPEC §9), a request with a body waits for it
+ * (within the retry cap), and one whose JSON {@code model} a route takes is driven by that
+ * route's {@link FallbackPlan} instead of a {@link RetryPlan}: each attempt goes to the plan's
+ * target and token (its provider's endpoint, the request's own API path, the body rewritten
+ * when the target names another model), the plan records the verdicts (the upstream handler
+ * only judges), waits between attempts run on the proxy's scheduler, and nothing falls back
+ * once the response's head went to the client. A request no route takes keeps the retry plan
+ * of its path prefix: the fallback plan's charging rule (no key charged when all failed) is
+ * not the behaviour of a provider without routes.
  */
 final class Exchange {
-  private enum Phase { CONNECTING, WAITING, HOLDING, STREAMING, DONE }
+  private enum Phase { CONNECTING, WAITING, HOLDING, STREAMING, PAUSED, DONE }
 
   private final FailoverProxy proxy;
   private final FrontendHandler front;
   private final ChannelHandlerContext client;
-  private final Route route;
-  private final Timeouts timeouts;
-  private final HttpRequest head;
+  private final Routing routing;
+  private final HttpRequest request;
+  private final String apiPath;
   private final boolean hasBody;
   private final boolean headRequest;
   private final boolean http10;
-  private final RetryPlan plan;
   private final RequestBody body;
   private final Watchdog watchdog;
+  /** The provider of the current attempt, its timeouts and its upstream request head. */
+  private Route route;
+  private Timeouts timeouts;
+  private HttpRequest head;
+  /** The prefix's retry plan, or null when a {@link #fallback} plan drives the request. */
+  private RetryPlan plan;
+  /** The route's plan (SPEC §9), or null. */
+  private FallbackPlan fallback;
+  private ModelField modelField;
+  private boolean waitingForBody;
 
   private int attemptNo;
   private TokenHandle token;
@@ -64,18 +88,17 @@ final class Exchange {
   private boolean responseDone;
 
   Exchange(FailoverProxy proxy, FrontendHandler front, ChannelHandlerContext client, Route route,
-      HttpRequest request, String target) {
+      HttpRequest request, String apiPath) {
     this.proxy = proxy;
     this.front = front;
     this.client = client;
-    this.route = route;
-    this.timeouts = route.provider().timeouts();
-    this.head = Headers.upstreamBase(request, target, route.pool().auth().header(),
-        route.endpoint().hostHeader());
+    this.routing = proxy.routing();
+    this.request = request;
+    this.apiPath = apiPath;
+    to(route);
     this.hasBody = Headers.hasBody(request);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-    this.plan = RetryPlan.of(route.pool());
     this.body = new RequestBody(proxy.retryMemory(), proxy.limits().retryBodyBytes());
     this.watchdog = new Watchdog(proxy.scheduler(), proxy.ticker(), client.channel().eventLoop(),
         this::expired);
@@ -87,7 +110,68 @@ final class Exchange {
    * @throws io.github.failover4j.core.NoHealthyTokenException when the pool has no token
    */
   void start() {
+    if (hasBody && routing.routesByModel()) {
+      waitingForBody = true; // the body's model decides the route: started once it is here
+      return;
+    }
+    plan = RetryPlan.of(route.pool());
     attempt(plan.first(), false);
+  }
+
+  /** Attempts go to {@code r}: its endpoint, auth header, timeouts; the request's API path. */
+  private void to(Route r) {
+    route = r;
+    timeouts = r.provider().timeouts();
+    head = Headers.upstreamBase(request, r.endpoint().basePath() + apiPath,
+        r.pool().auth().header(), r.endpoint().hostHeader());
+  }
+
+  /** The body is here (or too large to keep): the first route taking its model, else the prefix. */
+  private void routeByModel() {
+    waitingForBody = false;
+    ModelField field = body.complete() && body.replayable() ? ModelField.find(body.copy()) : null;
+    Routing.ModelRoute taking = field == null ? null : routing.modelRoute(field.model());
+    if (taking == null) {
+      plan = RetryPlan.of(route.pool());
+      try {
+        attempt(plan.first(), false);
+      } catch (NoHealthyTokenException e) {
+        answer(ProxyJson.noHealthyToken(e));
+      }
+      return;
+    }
+    modelField = field;
+    fallback = taking.fallback().plan(field.model());
+    step(fallback.next());
+  }
+
+  /** Does what the fallback plan says next: an attempt (after its wait), or the answer. */
+  private void step(FallbackPlan.Step s) {
+    switch (s.kind()) {
+      case SEND -> {
+        to(routing.provider(s.target().pool().name())); // same routing: always there
+        String model = s.model();
+        body.substitute(model == null || model.equals(modelField.model()) ? null
+            : Unpooled.wrappedBuffer(modelField.rewrite(body.copy(), model)));
+        long wait = fallback.delay().toNanos();
+        if (wait <= 0) {
+          attempt(s.token(), false);
+          return;
+        }
+        phase = Phase.PAUSED; // back-off or Retry-After, never past the budget (the plan's rule)
+        watchdog.stop();
+        proxy.scheduler().schedule(() -> client.channel().eventLoop().execute(() -> {
+          if (phase == Phase.PAUSED) {
+            attempt(s.token(), false);
+          }
+        }), wait, TimeUnit.NANOSECONDS);
+      }
+      case ANSWER_LAST -> releaseHeld();
+      case FAILED -> answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null,
+          unreadable));
+      case UNAVAILABLE -> answer(ProxyJson.noTarget(modelField.model(), s.retryAfter()));
+      default -> throw new IllegalStateException(s.kind().name());
+    }
   }
 
   // ---------------------------------------------------------------- attempts
@@ -101,7 +185,7 @@ final class Exchange {
     at = new AttemptState();
     body.rewind();
     client.channel().config().setAutoRead(false); // the body waits until the upstream is there
-    watchdog.budget(plan.remaining());
+    watchdog.budget(fallback != null ? fallback.remaining() : plan.remaining());
     watchdog.watch(Kind.CONNECT, timeouts.connect());
     proxy.connections().acquire(route, client.channel().eventLoop(), fresh)
         .addListener((Future<Channel> f) -> connected(no, f));
@@ -115,15 +199,21 @@ final class Exchange {
       return;
     }
     if (!f.isSuccess()) {
-      token.record(Verdict.TRANSPORT_ERROR);
+      if (fallback == null) {
+        token.record(Verdict.TRANSPORT_ERROR); // the fallback plan records it itself
+      }
       transportError();
       return;
     }
     upstream = f.getNow();
     reused = UpstreamHandler.bind(upstream, this);
-    FailoverClientHandler.useToken(upstream, token);
+    if (fallback != null) {
+      FailoverClientHandler.useTokenJudgingOnly(upstream, token); // the plan records verdicts
+    } else {
+      FailoverClientHandler.useToken(upstream, token);
+    }
     phase = Phase.WAITING;
-    long length = body.complete() ? body.bytes() : -1;
+    long length = body.complete() ? body.bytesToSend() : -1;
     upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
     watchdog.watch(Kind.RESPONSE, timeouts.response());
     sendBody();
@@ -163,6 +253,9 @@ final class Exchange {
     } else {
       body.add(c.content().retain(), last);
       c.release();
+      if (waitingForBody && (body.complete() || !body.replayable())) {
+        routeByModel();
+      }
     }
     sendBody();
     if (upstream != null && !upstream.isWritable() && !body.complete()) {
@@ -238,7 +331,8 @@ final class Exchange {
   private void responseHead(HttpResponse r) {
     at.upstreamHead = r;
     at.eventStream = StreamGuard.isEventStream(r.headers());
-    boolean retryable = body.replayable() && plan.mayRetryFailure(r.status().code());
+    boolean retryable = body.replayable() && (fallback != null ? fallback.mayContinue()
+        : plan.mayRetryFailure(r.status().code()));
     // an event stream's head waits for its first bytes: a failure before them can still be retried
     phase = retryable || at.eventStream ? Phase.HOLDING : Phase.STREAMING;
     if (phase == Phase.STREAMING) {
@@ -255,6 +349,30 @@ final class Exchange {
   void onUpstreamReadComplete(Channel ch) {
     if (ch == upstream && phase == Phase.HOLDING && at.eventStream
         && (at.bodyStarted || at.upstreamComplete)) {
+      if (fallback == null) {
+        releaseHeld();
+      } else if (at.judgedEarly != null) {
+        ResponseJudged e = at.judgedEarly;
+        at.judgedEarly = null;
+        decide(e); // its first bytes came: the success reported now, the stream goes out
+      } else if (at.judged) {
+        releaseHeld();
+      } // else: judged when its capture is full or the body ends; held until then
+    }
+  }
+
+  /** Reports a judged response to the fallback plan: relay it, or go on to the next step. */
+  private void decide(ResponseJudged event) {
+    FallbackPlan.Decision d = fallback.report(event.verdict(), new HeadView(at.upstreamHead));
+    if (d == FallbackPlan.Decision.NEXT) {
+      FallbackPlan.Step s = fallback.next();
+      if (s.isSend()) {
+        abandonAttempt();
+        step(s);
+        return;
+      }
+    }
+    if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
       releaseHeld();
     }
   }
@@ -266,6 +384,17 @@ final class Exchange {
     at.judged = true;
     if (event.status() == 0) {
       transportError();
+      return;
+    }
+    if (fallback != null) {
+      if (phase != Phase.HOLDING) {
+        fallback.report(event.verdict(), new HeadView(at.upstreamHead)); // after the commit
+      } else if (at.eventStream && !at.bodyStarted && !at.upstreamComplete
+          && event.verdict().outcome() == Outcome.SUCCESS) {
+        at.judgedEarly = event; // reported with its first bytes: a firstByte timeout falls back
+      } else {
+        decide(event);
+      }
       return;
     }
     if (phase != Phase.HOLDING) {
@@ -328,6 +457,10 @@ final class Exchange {
       return;
     }
     if (phase == Phase.HOLDING && kind == Kind.BUDGET) {
+      if (at.judgedEarly != null) {
+        fallback.report(at.judgedEarly.verdict(), new HeadView(at.upstreamHead));
+        at.judgedEarly = null;
+      }
       releaseHeld(); // no time left for a retry: the client gets this response
       if (!responseDone) {
         watchdog.watch(Kind.IDLE, timeouts.idle());
@@ -335,7 +468,7 @@ final class Exchange {
       return;
     }
     timedOut = kind;
-    if (phase == Phase.CONNECTING) {
+    if (phase == Phase.CONNECTING && fallback == null) {
       token.record(Verdict.TRANSPORT_ERROR);
     }
     transportError(); // the upstream handler records it once the connection is closed
@@ -350,6 +483,19 @@ final class Exchange {
       // a pooled connection the upstream had closed took none of the request: try a fresh one
       resentOnFreshConnection = true;
       attempt(token, true);
+      return;
+    }
+    if (fallback != null) {
+      FallbackPlan.Decision d = timedOut != null ? fallback.timedOut()
+          : fallback.transportError(); // a timeout: the next target, not another key
+      FallbackPlan.Step s = d == FallbackPlan.Decision.NEXT ? fallback.next() : null;
+      if (s != null && s.isSend()) {
+        timedOut = null;
+        unreadable = false;
+        step(s);
+        return;
+      }
+      answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null, unreadable));
       return;
     }
     if (timedOut != Kind.BUDGET && body.replayable()
@@ -372,6 +518,12 @@ final class Exchange {
     if (msg instanceof HttpResponse r) {
       boolean[] byClose = new boolean[1];
       out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
+      if (fallback != null) {
+        fallback.committed(); // the first byte goes to the client: no fallback from here on
+        HttpResponse h = (HttpResponse) out;
+        h.headers().set("x-failover-target", fallback.target().name(modelField.model()));
+        h.headers().set("x-failover-attempts", fallback.attempts());
+      }
       at.closeDelimited = byClose[0];
       at.scanning = ClientResponse.scans(r.status().code());
     }
@@ -447,6 +599,9 @@ final class Exchange {
 
   /** The client went away: stop everything. */
   void abort() {
+    if (fallback != null) {
+      fallback.abandon();
+    }
     phase = Phase.DONE;
     responseDone = true;
     abandonAttempt();

@@ -61,6 +61,7 @@ public final class FailoverProxy implements AutoCloseable {
   private final FailoverRegistry registry = new FailoverRegistry();
   // ---- service hooks (ops): the configuration in force, swapped whole on reload
   private volatile Routing routing;
+  private final io.github.failover4j.core.Outages outages;
   private final Service service;
   // ----
   private final UpstreamConnections connections;
@@ -101,8 +102,11 @@ public final class FailoverProxy implements AutoCloseable {
         listeners.forEach(pool::listener);
         return fleet.attach(pool).build();
       };
-      routing = Routing.build(b.config, newPool, registry);
+      outages = io.github.failover4j.core.Outages.builder()
+          .outageCooldown(b.config.outageCooldown()).build();
+      routing = Routing.build(b.config, newPool, registry, outages);
       service.metrics().refresh(); // the pools' token meters
+      service.metrics().outages(outages);
       ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
       guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
@@ -212,10 +216,19 @@ public final class FailoverProxy implements AutoCloseable {
   public void reload(GatewayConfig config) {
     Objects.requireNonNull(config, "config");
     synchronized (newPool) {
-      routing = routing.apply(config, newPool, registry, service::log);
+      if (!config.outageCooldown().equals(outages.outageCooldown())) {
+        service.log("outageCooldown: a change takes effect on restart; it stays "
+            + outages.outageCooldown());
+      }
+      routing = routing.apply(config, newPool, registry, outages, service::log);
       fleet.reloaded(config.service().fleet(), service::log);
       service.metrics().refresh();
     }
+  }
+
+  /** The outage state of every route target (SPEC §9). */
+  io.github.failover4j.core.Outages outages() {
+    return outages;
   }
 
   UpstreamConnections connections() {
@@ -295,6 +308,7 @@ public final class FailoverProxy implements AutoCloseable {
       return;
     }
     service.close();
+    outages.close();
     registry.close();
     fleet.close(); // after the pools: their links are closed
     connections.closeIdle();

@@ -121,9 +121,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     // ----
     for (Route route : proxy.routes()) {
-      String target = route.target(path, query);
-      if (target != null) {
-        relay(request, route, target);
+      String api = route.apiPath(path, query);
+      if (api != null) {
+        relay(request, route, api);
         return;
       }
     }
@@ -131,19 +131,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         "no provider is configured for path " + path));
   }
 
-  private void relay(HttpRequest request, Route route, String target) {
-    Exchange e = new Exchange(proxy, this, ctx, route, request, target);
+  private void relay(HttpRequest request, Route route, String apiPath) {
+    Exchange e = new Exchange(proxy, this, ctx, route, request, apiPath);
     exchange = e;
     try {
       e.start();
     } catch (NoHealthyTokenException ex) {
       exchange = null;
       e.abort();
-      FullHttpResponse r = ProxyJson.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "no_healthy_token", "every API token of provider '" + ex.pool()
-              + "' is out of service; retry after " + ex.retryAfterSeconds() + " s");
-      r.headers().set(HttpHeaderNames.RETRY_AFTER, ex.retryAfterSeconds());
-      answer(r);
+      answer(ProxyJson.noHealthyToken(ex));
     }
   }
 

@@ -30,9 +30,13 @@ import java.util.function.Function;
  * @param clientLimits what clients are allowed (connections, timeouts, head size)
  * @param limits the memory and size limits toward upstreams (retry buffers, response heads)
  * @param service client keys, admin key, access log ({@link ServiceConfig#DEFAULT} when none)
+ * @param routes the model routes, tried in order (SPEC §9); empty for none
+ * @param outageCooldown the wait before a trial request to a target in outage whose provider
+ *     has no health check
  */
 public record GatewayConfig(String listen, List<ProviderConfig> providers,
-    ClientLimits clientLimits, Limits limits, ServiceConfig service) {
+    ClientLimits clientLimits, Limits limits, ServiceConfig service, List<RouteConfig> routes,
+    java.time.Duration outageCooldown) {
   /** The largest configuration file read, so a huge file is an error, not a long stall. */
   public static final int MAX_FILE_BYTES = ConfigFiles.MAX_BYTES;
 
@@ -42,6 +46,15 @@ public record GatewayConfig(String listen, List<ProviderConfig> providers,
     Objects.requireNonNull(clientLimits, "clientLimits");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(service, "service");
+    routes = List.copyOf(routes);
+    Objects.requireNonNull(outageCooldown, "outageCooldown");
+  }
+
+  /** Without routes, with the default outage cooldown. */
+  public GatewayConfig(String listen, List<ProviderConfig> providers,
+      ClientLimits clientLimits, Limits limits, ServiceConfig service) {
+    this(listen, providers, clientLimits, limits, service, List.of(),
+        io.github.failover4j.core.Outages.DEFAULT_OUTAGE_COOLDOWN);
   }
 
   /**

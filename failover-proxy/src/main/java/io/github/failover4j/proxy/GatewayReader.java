@@ -2,6 +2,7 @@ package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.Auth;
 import io.github.failover4j.core.FailoverConfig;
+import io.github.failover4j.core.Outages;
 import io.github.failover4j.core.TokenSpec;
 import io.github.failover4j.core.internal.Endpoints;
 import io.github.failover4j.core.internal.FailoverReader;
@@ -11,6 +12,7 @@ import io.github.failover4j.core.internal.Render;
 import io.github.failover4j.core.internal.SecretRefs;
 import io.github.failover4j.core.internal.TokenReader;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +22,7 @@ import java.util.Map;
 /** Reads a gateway configuration: {@code listen}, the {@code providers} and {@code limits}. */
 final class GatewayReader {
   static final List<String> ROOT_KEYS = FailoverReader.concat(
-      List.of("listen", "providers", "limits"), ServiceReader.ROOT_KEYS);
+      List.of("listen", "providers", "limits", "routes", "outageCooldown"), ServiceReader.ROOT_KEYS);
 
   private static final List<String> PROVIDER_KEYS = FailoverReader.concat(
       List.of("name", "upstream", "pathPrefix", "auth", "apiTokens", "timeouts"),
@@ -61,9 +63,19 @@ final class GatewayReader {
       providers.add(provider(p));
     }
     ServiceConfig service = new ServiceReader(secrets, refs).read(root, f);
+    List<RouteConfig> routes = RoutesReader.read(f.get("routes"), names.keySet());
+    Node cooldownNode = f.get("outageCooldown");
+    Duration outageCooldown = cooldownNode.present() ? cooldownNode.duration(null)
+        : Outages.DEFAULT_OUTAGE_COOLDOWN;
+    if (outageCooldown != null && (outageCooldown.isZero() || outageCooldown.isNegative())) {
+      cooldownNode.invalid("must be positive");
+      outageCooldown = null;
+    }
     return root.problemsSoFar() == before && !providers.isEmpty() && !providers.contains(null)
-        && clientLimits != null && limits != null && service != null
-        ? new GatewayConfig(listen, providers, clientLimits, limits, service) : null;
+        && clientLimits != null && limits != null && service != null && routes != null
+        && outageCooldown != null
+        ? new GatewayConfig(listen, providers, clientLimits, limits, service, routes,
+            outageCooldown) : null;
   }
 
   private ProviderConfig provider(Node p) {

@@ -36,6 +36,31 @@ final class ProxyJson {
     return response(status, root);
   }
 
+  /** {@code 503} with {@code Retry-After}: every token of a provider is out of service. */
+  static FullHttpResponse noHealthyToken(io.github.failover4j.core.NoHealthyTokenException ex) {
+    FullHttpResponse r = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_token",
+        "every API token of provider '" + ex.pool() + "' is out of service; retry after "
+            + ex.retryAfterSeconds() + " s");
+    r.headers().set(HttpHeaderNames.RETRY_AFTER,
+        ex.retryAfterSeconds());
+    return r;
+  }
+
+  /**
+   * {@code 503} with {@code Retry-After}: no target of a route could be selected (SPEC §9).
+   *
+   * @param retryAfter when a token may return, or {@code null} when unknown
+   */
+  static FullHttpResponse noTarget(String model, Duration retryAfter) {
+    long seconds = retryAfter == null ? 1
+        : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    FullHttpResponse r = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target",
+        "no target of the route for model '" + model + "' can serve now; retry after "
+            + seconds + " s");
+    r.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+    return r;
+  }
+
   /**
    * The proxy's answer when an upstream gave no usable response: {@code 504} after a timeout,
    * {@code 502} for a response it cannot read, else {@code 502} unreachable.

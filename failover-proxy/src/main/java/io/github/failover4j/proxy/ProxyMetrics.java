@@ -3,6 +3,7 @@ package io.github.failover4j.proxy;
 import io.github.failover4j.core.FailoverRegistry;
 import io.github.failover4j.micrometer.FailoverMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code failover_proxy_requests_seconds} (timer, percentile histogram): each answered
  *       request, by {@code provider}, {@code client} and {@code status} class ({@code 2xx} …
  *       {@code 5xx}, {@code aborted} when the connection ended first);
- *   <li>{@code failover_proxy_retries_total}: attempts beyond the first, by {@code provider}.
+ *   <li>{@code failover_proxy_retries_total}: attempts beyond the first, by {@code provider};
+ *   <li>{@code failover_proxy_targets_in_outage}: route targets (provider and model) in outage
+ *       now (SPEC §9); which ones, and why, is in {@code /_failover/status}.
  * </ul>
  */
 final class ProxyMetrics {
@@ -43,6 +46,13 @@ final class ProxyMetrics {
   /** The registry (for tests and embedders who add their own meters). */
   PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** Registers the gauge of the route targets in outage. */
+  void outages(io.github.failover4j.core.Outages outages) {
+    Gauge.builder("failover.proxy.targets.in.outage", outages, o -> o.snapshot().size())
+        .description("Route targets (provider and model) in outage now")
+        .register(registry);
   }
 
   /** Brings the token meters in line with the pools, after a start or a reload. */

@@ -22,6 +22,8 @@ final class RequestBody {
   private boolean replayable = true;
   private boolean complete;
   private int sent;
+  /** What attempts send instead of the chunks (a rewritten body), or {@code null}. */
+  private ByteBuf substitute;
 
   RequestBody(RetryMemory memory, int maxKept) {
     this.memory = memory;
@@ -76,6 +78,34 @@ final class RequestBody {
     return bytes;
   }
 
+  /** Bytes an attempt sends: the substitute's when there is one, else {@link #bytes()}. */
+  long bytesToSend() {
+    return substitute != null ? substitute.readableBytes() : bytes;
+  }
+
+  /** The whole body, copied (only when complete and replayable). */
+  byte[] copy() {
+    byte[] out = new byte[(int) bytes];
+    int at = 0;
+    for (ByteBuf b : chunks) {
+      int n = b.readableBytes();
+      b.getBytes(b.readerIndex(), out, at, n);
+      at += n;
+    }
+    return out;
+  }
+
+  /**
+   * Makes the next attempts send {@code replacement} (a complete body; taken) instead of the
+   * chunks, or the chunks again when {@code null}.
+   */
+  void substitute(ByteBuf replacement) {
+    if (substitute != null) {
+      substitute.release();
+    }
+    substitute = replacement;
+  }
+
   /** A new attempt sends the body from its start (only when replayable). */
   void rewind() {
     sent = 0;
@@ -89,6 +119,14 @@ final class RequestBody {
   /** Writes the chunks {@code ch} has not had yet, without flushing; whether it wrote any. */
   boolean writeTo(Channel ch) {
     boolean wrote = false;
+    if (substitute != null) {
+      if (sent < chunks.size()) {
+        sent = chunks.size();
+        ch.write(new DefaultHttpContent(substitute.retainedDuplicate()), ch.voidPromise());
+        wrote = true;
+      }
+      return wrote;
+    }
     while (sent < chunks.size()) {
       ByteBuf b = replayable ? chunks.get(sent++).retainedDuplicate() : chunks.remove(sent);
       ch.write(new DefaultHttpContent(b), ch.voidPromise());
@@ -99,6 +137,7 @@ final class RequestBody {
 
   /** Releases every chunk and the memory reserved. */
   void release() {
+    substitute(null);
     for (ByteBuf b : chunks) {
       b.release();
     }

@@ -19,6 +19,15 @@ record Route(String prefix, ProviderConfig provider, TokenPool pool, Endpoint en
    * prefix nor reach the upstream.
    */
   String target(String rawPath, String query) {
+    String api = apiPath(rawPath, query);
+    return api == null ? null : endpoint.basePath() + api;
+  }
+
+  /**
+   * The API path of a client's raw path and query: the part after this route's prefix (with
+   * the query), which a request keeps whichever provider serves it; null if not routed here.
+   */
+  String apiPath(String rawPath, String query) {
     String path = normalize(rawPath);
     String rest;
     if (prefix.equals("/")) {
@@ -30,8 +39,7 @@ record Route(String prefix, ProviderConfig provider, TokenPool pool, Endpoint en
     } else {
       return null;
     }
-    String full = endpoint.basePath() + rest;
-    return query == null ? full : full + "?" + query;
+    return query == null ? rest : rest + "?" + query;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.github.failover4j.proxy;
 
 import io.github.failover4j.core.FailoverRegistry;
+import io.github.failover4j.core.FallbackRoute;
+import io.github.failover4j.core.Outages;
 import io.github.failover4j.core.TokenPool;
 import io.github.failover4j.netty.internal.Endpoint;
 import java.util.ArrayList;
@@ -20,12 +22,37 @@ import java.util.function.Function;
  *
  * @param config the gateway configuration
  * @param routes the routes, longest prefix first
+ * @param modelRoutes the gateway file's {@code routes:}, in order, with their fallback routes
  */
-record Routing(GatewayConfig config, List<Route> routes) {
+record Routing(GatewayConfig config, List<Route> routes, List<ModelRoute> modelRoutes) {
+
+  /**
+   * One of the gateway file's {@code routes:} with the engine's route built on the pools.
+   *
+   * @param config what the file said
+   * @param fallback the targets as the engine tries them
+   */
+  record ModelRoute(RouteConfig config, FallbackRoute fallback) {}
 
   Routing {
     Objects.requireNonNull(config, "config");
     routes = List.copyOf(routes);
+    modelRoutes = List.copyOf(modelRoutes);
+  }
+
+  /** Whether requests are routed by the {@code model} of their body (there are routes). */
+  boolean routesByModel() {
+    return !modelRoutes.isEmpty();
+  }
+
+  /** The first route taking {@code model}, or {@code null}. */
+  ModelRoute modelRoute(String model) {
+    for (ModelRoute r : modelRoutes) {
+      if (r.config().matches(model)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** The service settings: client keys, admin key, access log. */
@@ -55,13 +82,13 @@ record Routing(GatewayConfig config, List<Route> routes) {
 
   /** The first routing: a new pool for every provider, registered in {@code registry}. */
   static Routing build(GatewayConfig config, Function<ProviderConfig, TokenPool> newPool,
-      FailoverRegistry registry) {
+      FailoverRegistry registry, Outages outages) {
     List<Route> built = new ArrayList<>();
     for (ProviderConfig p : config.providers()) {
       built.add(new Route(p.pathPrefix(), p, registry.register(newPool.apply(p)),
           Endpoint.of(p.upstream())));
     }
-    return new Routing(config, Route.ordered(built));
+    return withModelRoutes(config, Route.ordered(built), outages);
   }
 
   /**
@@ -74,7 +101,7 @@ record Routing(GatewayConfig config, List<Route> routes) {
    * @param log receives one line per provider added, changed or removed
    */
   Routing apply(GatewayConfig next, Function<ProviderConfig, TokenPool> newPool,
-      FailoverRegistry registry, Consumer<String> log) {
+      FailoverRegistry registry, Outages outages, Consumer<String> log) {
     Map<String, Route> old = new HashMap<>();
     for (Route r : routes) {
       old.put(r.pool().name(), r);
@@ -91,6 +118,7 @@ record Routing(GatewayConfig config, List<Route> routes) {
         pool.reload(p.tokens(), p.failover());
       } else {
         if (was != null) {
+          outages.forget(was.pool()); // its targets' outage probes stop with it
           registry.remove(p.name()); // closes it: its probes stop
           log.accept("provider " + p.name() + ": upstream or auth changed; its tokens start "
               + "afresh");
@@ -103,10 +131,34 @@ record Routing(GatewayConfig config, List<Route> routes) {
     }
     for (Route r : routes) {
       if (!names.contains(r.pool().name())) {
+        outages.forget(r.pool());
         registry.remove(r.pool().name()); // closes it; requests in flight still finish
         log.accept("provider " + r.pool().name() + ": removed");
       }
     }
-    return new Routing(next, Route.ordered(built));
+    return withModelRoutes(next, Route.ordered(built), outages);
+  }
+
+  /** The routing of {@code config} on the pools of {@code routes}, its model routes built. */
+  private static Routing withModelRoutes(GatewayConfig config, List<Route> routes,
+      Outages outages) {
+    Map<String, TokenPool> pools = new HashMap<>();
+    for (Route r : routes) {
+      pools.put(r.pool().name(), r.pool());
+    }
+    List<ModelRoute> built = new ArrayList<>();
+    for (RouteConfig rc : config.routes()) {
+      FallbackRoute.Builder b = FallbackRoute.builder(outages);
+      for (RouteConfig.TargetConfig t : rc.targets()) {
+        TokenPool pool = pools.get(t.provider()); // checked when the file was read
+        if (t.model() == null) {
+          b.target(pool);
+        } else {
+          b.target(pool, t.model());
+        }
+      }
+      built.add(new ModelRoute(rc, b.build()));
+    }
+    return new Routing(config, routes, built);
   }
 }
