@@ -155,8 +155,8 @@ public final class RedisFleet implements FleetSync, AutoCloseable {
   public static final class Builder {
     private final String uri;
     private String prefix = "failover4j";
-    private String replica = "r-" + Long.toHexString(ThreadLocalRandom.current().nextLong()
-        & 0xffff_ffffL);
+    // always 8 hex digits: a random value below 2^28 must not give a shorter id
+    private String replica = String.format("r-%08x", ThreadLocalRandom.current().nextInt());
     private Duration resyncPeriod = Duration.ofSeconds(10);
     private Duration leaseTime = Duration.ofSeconds(30);
     private Duration stateTtl = Duration.ofDays(1);
