@@ -85,8 +85,8 @@ public final class FailoverProxy implements AutoCloseable {
       limits = b.config.limits();
       retryMemory = new RetryMemory(limits.retryBufferBytes());
       ticker = b.ticker;
-      connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
+      connections = new UpstreamConnections(ssl, limits, ticker);
       service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
       List<TokenListener> listeners = new ArrayList<>(b.listeners);
       listeners.addAll(service.listeners());
