@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
@@ -41,11 +40,13 @@ final class UpstreamConnections {
   private final int maxIdlePerLoop;
   private final long idleTimeoutNanos;
   private final Ticker ticker;
+  private final Transport transport;
   private final Map<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
   /** Connections open now, each with its one close listener; for tests and the status page. */
   private final AtomicInteger open = new AtomicInteger();
 
-  UpstreamConnections(SslContext ssl, Limits limits, Ticker ticker) {
+  UpstreamConnections(SslContext ssl, Limits limits, Ticker ticker, Transport transport) {
+    this.transport = transport;
     this.ssl = ssl;
     this.maxHeadBytes = limits.upstreamHeadBytes();
     this.maxIdlePerLoop = limits.upstreamIdlePerLoop();
@@ -73,7 +74,7 @@ final class UpstreamConnections {
     Promise<Channel> promise = loop.newPromise();
     int connectMillis = (int) Math.min(Integer.MAX_VALUE,
         route.provider().timeouts().connect().toMillis());
-    new Bootstrap().group(loop).channel(NioSocketChannel.class)
+    new Bootstrap().group(loop).channel(transport.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, connectMillis))
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
