@@ -7,6 +7,8 @@ module io.github.failover4j.proxy {
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.codec.http;
+  requires io.netty.transport;
+  requires io.netty.transport.classes.epoll; // Transport: epoll when available
   requires com.fasterxml.jackson.databind;
   requires java.logging;
   requires java.net.http;

@@ -17,7 +17,10 @@ import java.util.zip.Inflater;
  *
  * <p>Feeding never moves the caller's buffer (it reads through {@link ByteBuffer#duplicate()})
  * nor writes to it, and keeps no reference to it, so the body can be handed on exactly as sent.
- * The capture grows on demand: a short body never costs the whole cap.
+ * The capture grows on demand: a short body never costs the whole cap. When the body's
+ * {@code Content-Length} is known ({@link #of(List, int, long)}) and it is not encoded, the
+ * first buffer is exactly the body's length (or the cap, if smaller), so a 350-byte body costs
+ * one 350-byte array, which {@link #prefix(int)} then hands out without copying it again.
  *
  * <p>A body sent with {@code Content-Encoding: gzip}, {@code x-gzip} or {@code deflate}
  * (zlib-wrapped, or raw as some servers send it) is inflated chunk by chunk, and the cap counts
@@ -77,6 +80,8 @@ public final class BodyCapture implements AutoCloseable {
   private final int cap;
   private final Coding coding;
   private final long inputLimit;
+  /** The first buffer's size: the expected decoded length when known, else 1 KiB; capped. */
+  private final int firstSize;
   /** Encoded bytes taken so far. */
   private long input;
   private byte[] bytes = EMPTY;
@@ -94,9 +99,11 @@ public final class BodyCapture implements AutoCloseable {
   /** Encoded bytes copied out of the caller's buffer, for the inflater to read. */
   private byte[] window;
 
-  private BodyCapture(int cap, Coding coding) {
+  private BodyCapture(int cap, Coding coding, long contentLength) {
     this.cap = Math.max(0, cap);
     this.coding = coding;
+    this.firstSize = (int) Math.min(this.cap,
+        coding == Coding.IDENTITY && contentLength >= 0 ? contentLength : FIRST_SIZE);
     this.inputLimit = inputLimit(this.cap);
     this.step = coding == Coding.GZIP ? Step.HEADER : Step.SNIFF;
     this.done = this.cap == 0 || coding == Coding.UNKNOWN;
@@ -113,7 +120,20 @@ public final class BodyCapture implements AutoCloseable {
    * @return a new capture, which holds no native memory yet
    */
   public static BodyCapture of(List<String> contentEncodings, int cap) {
-    return new BodyCapture(cap, coding(contentEncodings));
+    return of(contentEncodings, cap, -1);
+  }
+
+  /**
+   * As {@link #of(List, int)}, for a body whose length on the wire is known: an identity body
+   * is captured into one array of {@code min(contentLength, cap)} bytes, with no growing.
+   *
+   * @param contentEncodings the header's values; empty when the response has none
+   * @param cap the most decoded bytes to keep ({@code maxBodyBytes}); 0 or less keeps none
+   * @param contentLength the {@code Content-Length}; negative when unknown (chunked, or none)
+   * @return a new capture, which holds no native memory yet
+   */
+  public static BodyCapture of(List<String> contentEncodings, int cap, long contentLength) {
+    return new BodyCapture(cap, coding(contentEncodings), contentLength);
   }
 
   /**
@@ -218,9 +238,9 @@ public final class BodyCapture implements AutoCloseable {
   }
 
   /**
-   * Every decoded byte captured so far.
+   * Every decoded byte captured so far; as {@link #prefix(int)}, read-only.
    *
-   * @return a copy, {@link #size()} bytes long
+   * @return {@link #size()} bytes
    */
   public byte[] bytes() {
     return prefix(Integer.MAX_VALUE);
@@ -229,11 +249,17 @@ public final class BodyCapture implements AutoCloseable {
   /**
    * The first decoded bytes captured so far, for {@code ResponseView.body(max)}.
    *
+   * <p>When the capture's own array holds exactly the bytes asked for (a body captured into
+   * a buffer sized by its {@code Content-Length}, say), that array is returned rather than a
+   * copy: the capture never writes into it again (more bytes would go to a new, larger
+   * array), and the caller must not write into it either.
+   *
    * @param max the most bytes wanted; 0 or less gives none
-   * @return a copy, at most {@code max} bytes long
+   * @return at most {@code max} bytes, to be read, not modified
    */
   public byte[] prefix(int max) {
-    return Arrays.copyOf(bytes, Math.min(length, Math.max(0, max)));
+    int n = Math.min(length, Math.max(0, max));
+    return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
   }
 
   /**
@@ -451,7 +477,7 @@ public final class BodyCapture implements AutoCloseable {
 
   private void grow(int needed) {
     if (needed > bytes.length) {
-      long grown = Math.max(needed, Math.max(FIRST_SIZE, 2L * bytes.length));
+      long grown = Math.max(needed, bytes.length == 0 ? firstSize : 2L * bytes.length);
       bytes = Arrays.copyOf(bytes, (int) Math.min(grown, cap));
     }
   }

@@ -61,6 +61,38 @@ class BodyCaptureTest {
   }
 
   @Test
+  void aKnownContentLengthSizesTheOneBufferAndPrefixDoesNotCopyIt() {
+    byte[] body = new byte[350];
+    java.util.Arrays.fill(body, (byte) 'x');
+    BodyCapture p = feed(BodyCapture.of(List.of(), 4096, body.length), body, 100);
+    byte[] all = p.prefix(4096);
+    assertThat(all).isEqualTo(body);
+    // the same array every time: captured into exactly 350 bytes, handed out without a copy
+    assertThat(p.prefix(Integer.MAX_VALUE)).isSameAs(all);
+    assertThat(p.bytes()).isSameAs(all);
+    assertThat(p.prefix(10)).hasSize(10).isNotSameAs(all);
+    // capped: one buffer of the cap
+    BodyCapture capped = feed(BodyCapture.of(List.of(), 100, body.length), body, 64);
+    assertThat(capped.prefix(100)).hasSize(100).isSameAs(capped.prefix(1000));
+    assertThat(capped.isDone()).isTrue();
+    // unknown length: the 1 KiB first buffer as before, so a copy
+    BodyCapture unknown = feed(BodyCapture.of(List.of(), 4096, -1), body, 100);
+    assertThat(unknown.prefix(4096)).isEqualTo(body).isNotSameAs(unknown.prefix(4096));
+    // a Content-Length that was wrong (shorter than the body) only means growing
+    BodyCapture shortLength = feed(BodyCapture.of(List.of(), 4096, 10), body, 100);
+    assertThat(shortLength.prefix(4096)).isEqualTo(body);
+    BodyCapture zero = feed(BodyCapture.of(List.of(), 4096, 0), body, 100);
+    assertThat(zero.prefix(4096)).isEqualTo(body);
+  }
+
+  @Test
+  void aContentLengthOfAnEncodedBodyDoesNotSizeTheDecodedCapture() {
+    byte[] gz = gzip(TEXT);
+    BodyCapture p = feed(BodyCapture.of(List.of("gzip"), 1024, gz.length), gz, 7);
+    assertThat(text(p)).isEqualTo(TEXT);
+  }
+
+  @Test
   void aCapOfZeroTakesNothing() {
     BodyCapture p = capture(0, "gzip");
     assertThat(p.isDone()).isTrue();

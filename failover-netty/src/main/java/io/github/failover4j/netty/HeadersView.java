@@ -24,10 +24,11 @@ final class HeadersView implements ResponseView {
   /**
    * Starts capturing the body, up to {@code cap} decoded bytes; returns the capture. Every
    * {@code Content-Encoding} line counts: a body coded twice is not decoded, whichever line
-   * comes first.
+   * comes first. A {@code Content-Length} sizes the capture's first buffer.
    */
   BodyCapture capture(int cap) {
-    body = BodyCapture.of(headers.getAll(HttpHeaderNames.CONTENT_ENCODING), cap);
+    body = BodyCapture.of(headers.getAll(HttpHeaderNames.CONTENT_ENCODING), cap,
+        headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1)); // sizes the capture's buffer
     return body;
   }
 

@@ -18,9 +18,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -58,6 +56,7 @@ public final class FailoverProxy implements AutoCloseable {
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final Transport transport;
   private final FailoverRegistry registry = new FailoverRegistry();
   // ---- service hooks (ops): the configuration in force, swapped whole on reload
   private volatile Routing routing;
@@ -78,25 +77,27 @@ public final class FailoverProxy implements AutoCloseable {
   private volatile boolean closing;
 
   private FailoverProxy(Builder b) throws InterruptedException {
+    transport = b.transport != null ? b.transport : Transport.choose();
     boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"),
-        NioIoHandler.newFactory());
+        transport.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("proxy-io"),
-        NioIoHandler.newFactory());
+        transport.ioHandlerFactory());
     ProxyFleet started = null;
     try {
       SslContext ssl = b.ssl == null ? ClientChannels.defaultSslContext() : b.ssl;
       limits = b.config.limits();
       retryMemory = new RetryMemory(limits.retryBufferBytes());
       ticker = b.ticker;
-      connections = new UpstreamConnections(ssl, limits);
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
+      connections = new UpstreamConnections(ssl, limits, ticker, transport);
       service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
       List<TokenListener> listeners = new ArrayList<>(b.listeners);
       listeners.addAll(service.listeners());
       fleet = started = ProxyFleet.start(b.config.service().fleet());
       newPool = p -> {
         TokenPool.Builder pool = p.poolBuilder()
-            .prober(NettyProber.builder(workers).sslContext(ssl).build())
+            .prober(NettyProber.builder(workers).channelType(transport.socketChannel())
+                .sslContext(ssl).build())
             .scheduler(scheduler)
             .ticker(b.ticker);
         listeners.forEach(pool::listener);
@@ -114,7 +115,7 @@ public final class FailoverProxy implements AutoCloseable {
           .setMaxHeaderSize(clientLimits.maxHeaderBytes());
       ChannelFuture bound = new ServerBootstrap()
           .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
+          .channel(transport.serverChannel())
           .handler(new AcceptBackoff())
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -160,7 +161,11 @@ public final class FailoverProxy implements AutoCloseable {
       return "the host name cannot be resolved";
     }
     String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    if (m == null || m.isBlank()) {
+      return t.getClass().getSimpleName();
+    }
+    // epoll says "bind(..) failed with error(-98): Address already in use": keep what NIO says
+    return m.replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
   }
 
   /** Client connections open now. */
@@ -240,6 +245,11 @@ public final class FailoverProxy implements AutoCloseable {
   }
 
   /** The clock of the engine and of the upstream timeouts. */
+  /** The transport of its event loops: epoll or NIO. */
+  Transport transport() {
+    return transport;
+  }
+
   Ticker ticker() {
     return ticker;
   }
@@ -338,6 +348,7 @@ public final class FailoverProxy implements AutoCloseable {
     private InetSocketAddress address;
     private Scheduler scheduler;
     private Ticker ticker = Ticker.SYSTEM;
+    private Transport transport;
     private final List<TokenListener> listeners = new ArrayList<>();
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -361,6 +372,12 @@ public final class FailoverProxy implements AutoCloseable {
     /** The engine's timer for probes and deadlines; default the proxy's event loops. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The transport (tests); default {@link Transport#choose()}: epoll when available. */
+    Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

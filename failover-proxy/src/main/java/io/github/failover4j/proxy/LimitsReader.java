@@ -3,6 +3,7 @@ package io.github.failover4j.proxy;
 import io.github.failover4j.core.internal.Fields;
 import io.github.failover4j.core.internal.Node;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 final class LimitsReader {
   static final List<String> KEYS = List.of("retryBufferBytes", "retryBodyBytes",
-      "upstreamHeadBytes");
+      "upstreamHeadBytes", "upstreamIdlePerLoop", "upstreamIdleTimeout");
   private static final Map<String, Long> UNITS = Map.of("b", 1L, "kib", 1L << 10,
       "mib", 1L << 20, "gib", 1L << 30, "kb", 1_000L, "mb", 1_000_000L, "gb", 1_000_000_000L);
   private static final String EXAMPLES = "e.g. 65536, 64KiB, 8MiB or 1GiB";
@@ -35,10 +36,21 @@ final class LimitsReader {
         Integer.MAX_VALUE);
     Long head = size(f.get("upstreamHeadBytes"), Limits.DEFAULT.upstreamHeadBytes(), 1024,
         16 << 20);
-    if (first.problemsSoFar() != before || buffer == null || body == null || head == null) {
+    Node idleNode = f.get("upstreamIdlePerLoop");
+    Integer idle = Limits.DEFAULT.upstreamIdlePerLoop();
+    if (idleNode.present()) {
+      idle = idleNode.integer(0, 1_000_000);
+    }
+    Node timeoutNode = f.get("upstreamIdleTimeout");
+    Duration timeout = Limits.DEFAULT.upstreamIdleTimeout();
+    if (timeoutNode.present()) {
+      timeout = timeoutNode.duration(null); // reports "off", 0s and no unit itself
+    }
+    if (first.problemsSoFar() != before || buffer == null || body == null || head == null
+        || idle == null || timeout == null) {
       return null;
     }
-    return new Limits(buffer, body.intValue(), head.intValue());
+    return new Limits(buffer, body.intValue(), head.intValue(), idle, timeout);
   }
 
   /** A size in {@code [min, max]} bytes, the default when absent, null when reported. */

@@ -4,16 +4,28 @@ import io.github.failover4j.netty.ResponseJudged;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of an upstream connection: hands what the upstream sends to the exchange
- * the connection currently serves, and closes the connection when it idles in the pool.
+ * the connection currently serves, and keeps when it went idle in the pool.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private int served;
+  /** When the connection last went idle in the pool, on the proxy's clock. */
+  private long idleSince;
+
+  /** Marks {@code ch} idle since {@code now} (the pool's clock). */
+  static void idleSince(Channel ch, long now) {
+    ch.pipeline().get(UpstreamHandler.class).idleSince = now;
+  }
+
+  /** When {@code ch} went idle in the pool; meaningful only while it is there. */
+  static long idleSince(Channel ch) {
+    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+    return h == null ? Long.MIN_VALUE : h.idleSince;
+  }
 
   /** Binds {@code ch} to {@code exchange}; returns whether the connection served one before. */
   static boolean bind(Channel ch, Exchange exchange) {
@@ -50,8 +62,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ResponseJudged judged && exchange != null) {
       exchange.onJudged(ctx.channel(), judged);
-    } else if (evt instanceof IdleStateEvent && exchange == null) {
-      ctx.close();
     }
     ReferenceCountUtil.release(evt);
   }

@@ -27,6 +27,8 @@ class LimitsAndTimeoutsConfigTest {
     assertThat(c.limits().retryBufferBytes()).isEqualTo(64L << 20);
     assertThat(c.limits().retryBodyBytes()).isEqualTo(8 << 20);
     assertThat(c.limits().upstreamHeadBytes()).isEqualTo(64 << 10);
+    assertThat(c.limits().upstreamIdlePerLoop()).isEqualTo(1024);
+    assertThat(c.limits().upstreamIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     Timeouts t = c.providers().get(0).timeouts();
     assertThat(t).isEqualTo(Timeouts.DEFAULT);
     assertThat(t.connect()).isEqualTo(Duration.ofSeconds(5));
@@ -45,6 +47,29 @@ class LimitsAndTimeoutsConfigTest {
         Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofSeconds(45)));
     assertThat(GatewayConfig.parse(gateway("", "    timeouts: {firstByte: off}\n"))
         .providers().get(0).timeouts().firstByte()).isNull();
+  }
+
+  @Test
+  void readsTheUpstreamPoolSizing() {
+    GatewayConfig c = GatewayConfig.parse(gateway(
+        "limits: {upstreamIdlePerLoop: 0, upstreamIdleTimeout: 1m30s}\n", ""));
+    assertThat(c.limits()).isEqualTo(new Limits(64L << 20, 8 << 20, 64 << 10, 0,
+        Duration.ofSeconds(90)));
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {upstreamIdlePerLoop: -1, upstreamIdleTimeout: 0s}\n", ""))))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamIdlePerLoop")
+            .contains("between"))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamIdleTimeout")
+            .contains("not positive"));
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {upstreamIdleTimeout: \"off\"}\n", ""))))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamIdleTimeout")
+            .contains("not a duration"));
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {upstreamIdlePerLoop: many, upstreamIdleTimeout: 60}\n", ""))))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamIdlePerLoop"))
+        .anySatisfy(p -> assertThat(p).contains("limits.upstreamIdleTimeout")
+            .contains("no unit"));
   }
 
   @Test

@@ -15,7 +15,13 @@ final class Captures {
 
   /** A capture of a body with the {@code Content-Encoding} of {@code headers}. */
   static BodyCapture of(int cap, HttpHeaders headers) {
-    return BodyCapture.of(headers.allValues("Content-Encoding"), cap);
+    long length;
+    try {
+      length = headers.firstValueAsLong("Content-Length").orElse(-1);
+    } catch (NumberFormatException e) {
+      length = -1;
+    }
+    return BodyCapture.of(headers.allValues("Content-Encoding"), cap, length); // sizes it
   }
 
   /**
