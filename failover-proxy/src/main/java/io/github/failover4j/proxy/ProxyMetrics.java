@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The proxy's meters in a Prometheus registry, served as text at {@code GET /metrics}: every
@@ -36,6 +39,13 @@ final class ProxyMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(
       PrometheusConfig.DEFAULT);
   private final FailoverMetrics pools;
+  /**
+   * The meters already registered, by provider and client, then by status class index: a
+   * request looks its meter up without building tags and ids each time (both sets are bounded
+   * by the configuration).
+   */
+  private final Map<String, Map<String, AtomicReferenceArray<Timer>>> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retries = new ConcurrentHashMap<>();
 
   /** @param pools the proxy's pools, whose token meters join the registry */
   ProxyMetrics(FailoverRegistry pools) {
@@ -67,17 +77,34 @@ final class ProxyMetrics {
    * @param attempts upstream attempts made (0 when none was made)
    */
   void request(String provider, String client, int status, long nanos, int attempts) {
-    Timer.builder("failover.proxy.requests")
-        .description("Requests answered by the proxy, from request head to last byte")
-        .tags("provider", provider, "client", client, "status", statusClass(status))
-        .publishPercentileHistogram()
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
-    if (attempts > 1) {
-      Counter.builder("failover.proxy.retries")
-          .description("Upstream attempts beyond the first")
-          .tags("provider", provider)
-          .register(registry).increment(attempts - 1);
+    AtomicReferenceArray<Timer> byClass = timers.computeIfAbsent(provider,
+        p -> new ConcurrentHashMap<>()).computeIfAbsent(client,
+        c -> new AtomicReferenceArray<>(STATUS_CLASSES));
+    int i = statusClassIndex(status);
+    Timer timer = byClass.get(i);
+    if (timer == null) {
+      // a racing thread may register the same meter: the registry hands both the same one
+      timer = Timer.builder("failover.proxy.requests")
+          .description("Requests answered by the proxy, from request head to last byte")
+          .tags("provider", provider, "client", client, "status", statusClass(status))
+          .publishPercentileHistogram()
+          .register(registry);
+      byClass.set(i, timer);
     }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (attempts > 1) {
+      retries.computeIfAbsent(provider, p -> Counter.builder("failover.proxy.retries")
+          .description("Upstream attempts beyond the first")
+          .tags("provider", p)
+          .register(registry)).increment(attempts - 1);
+    }
+  }
+
+  /** {@code aborted}, {@code 1xx} … {@code 5xx}. */
+  private static final int STATUS_CLASSES = 6;
+
+  private static int statusClassIndex(int status) {
+    return status < 100 || status > 599 ? 0 : status / 100;
   }
 
   static String statusClass(int status) {
