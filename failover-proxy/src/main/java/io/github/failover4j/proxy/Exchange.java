@@ -1,15 +1,12 @@
 package io.github.failover4j.proxy;
 
-import io.github.failover4j.core.FallbackPlan;
 import io.github.failover4j.core.NoHealthyTokenException;
 import io.github.failover4j.core.Outcome;
-import io.github.failover4j.core.RetryPlan;
 import io.github.failover4j.core.TokenHandle;
-import io.github.failover4j.core.Verdict;
 import io.github.failover4j.netty.FailoverClientHandler;
 import io.github.failover4j.netty.ResponseJudged;
+import io.github.failover4j.proxy.Attempts.Next;
 import io.github.failover4j.proxy.Watchdog.Kind;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -41,15 +38,12 @@ import java.util.concurrent.TimeUnit;
  * wait; a response that breaks after bytes went out ends as {@link StreamGuard} says. An
  * upstream connection goes back to the pool only after an exchange that ended cleanly.
  *
- * <p>When the gateway file has {@code routes:} (SPEC §9), a request with a body waits for it
- * (within the retry cap), and one whose JSON {@code model} a route takes is driven by that
- * route's {@link FallbackPlan} instead of a {@link RetryPlan}: each attempt goes to the plan's
- * target and token (its provider's endpoint, the request's own API path, the body rewritten
- * when the target names another model), the plan records the verdicts (the upstream handler
- * only judges), waits between attempts run on the proxy's scheduler, and nothing falls back
- * once the response's head went to the client. A request no route takes keeps the retry plan
- * of its path prefix: the fallback plan's charging rule (no key charged when all failed) is
- * not the behaviour of a provider without routes.
+ * <p>Where each attempt goes, how long to wait before it and when to stop is the engine's
+ * plan, behind {@link Attempts}: the path prefix's retries ({@link PrefixAttempts}), or, when
+ * the gateway file has {@code routes:} (SPEC §9) and one takes the request's JSON {@code
+ * model}, the route's fallback plan ({@link RoutedAttempts}). Such a request waits for its body
+ * (within the retry cap) before its first attempt; waits between attempts run on the proxy's
+ * scheduler, and nothing moves on once the response's head went to the client.
  */
 final class Exchange {
   private enum Phase { CONNECTING, WAITING, HOLDING, STREAMING, PAUSED, DONE }
@@ -69,12 +63,8 @@ final class Exchange {
   private Route route;
   private Timeouts timeouts;
   private HttpRequest head;
-  /** The prefix's retry plan, or null when a {@link #fallback} plan drives the request. */
-  private RetryPlan plan;
-  /** The route's plan (SPEC §9), or null. */
-  private FallbackPlan fallback;
-  private ModelField modelField;
-  private boolean waitingForBody;
+  /** The request's plan; null until its first attempt (a routed request waits for its body). */
+  private Attempts attempts;
 
   private int attemptNo;
   private TokenHandle token;
@@ -111,11 +101,10 @@ final class Exchange {
    */
   void start() {
     if (hasBody && routing.routesByModel()) {
-      waitingForBody = true; // the body's model decides the route: started once it is here
-      return;
+      return; // the body's model decides the plan: started once it is here (routeByModel)
     }
-    plan = RetryPlan.of(route.pool());
-    attempt(plan.first(), false);
+    attempts = new PrefixAttempts(route, body);
+    go(attempts.first());
   }
 
   /** Attempts go to {@code r}: its endpoint, auth header, timeouts; the request's API path. */
@@ -128,49 +117,45 @@ final class Exchange {
 
   /** The body is here (or too large to keep): the first route taking its model, else the prefix. */
   private void routeByModel() {
-    waitingForBody = false;
     ModelField field = body.complete() && body.replayable() ? ModelField.find(body.copy()) : null;
     Routing.ModelRoute taking = field == null ? null : routing.modelRoute(field.model());
-    if (taking == null) {
-      plan = RetryPlan.of(route.pool());
-      try {
-        attempt(plan.first(), false);
-      } catch (NoHealthyTokenException e) {
-        answer(ProxyJson.noHealthyToken(e));
-      }
-      return;
+    attempts = taking == null ? new PrefixAttempts(route, body)
+        : new RoutedAttempts(routing, taking, field, body);
+    try {
+      go(attempts.first());
+    } catch (NoHealthyTokenException e) {
+      answer(ProxyJson.noHealthyToken(e));
     }
-    modelField = field;
-    fallback = taking.fallback().plan(field.model());
-    step(fallback.next());
   }
 
-  /** Does what the fallback plan says next: an attempt (after its wait), or the answer. */
-  private void step(FallbackPlan.Step s) {
-    switch (s.kind()) {
+  /** Does what the plan says: an attempt (after its wait), the response at hand, or an answer. */
+  private void go(Next next) {
+    switch (next.kind()) {
       case SEND -> {
-        to(routing.provider(s.target().pool().name())); // same routing: always there
-        String model = s.model();
-        body.substitute(model == null || model.equals(modelField.model()) ? null
-            : Unpooled.wrappedBuffer(modelField.rewrite(body.copy(), model)));
-        long wait = fallback.delay().toNanos();
-        if (wait <= 0) {
-          attempt(s.token(), false);
+        if (next.route() != route) {
+          to(next.route());
+        }
+        if (next.waitNanos() <= 0) {
+          attempt(next.token(), false);
           return;
         }
         phase = Phase.PAUSED; // back-off or Retry-After, never past the budget (the plan's rule)
         watchdog.stop();
         proxy.scheduler().schedule(() -> client.channel().eventLoop().execute(() -> {
           if (phase == Phase.PAUSED) {
-            attempt(s.token(), false);
+            attempt(next.token(), false);
           }
-        }), wait, TimeUnit.NANOSECONDS);
+        }), next.waitNanos(), TimeUnit.NANOSECONDS);
       }
-      case ANSWER_LAST -> releaseHeld();
+      case DELIVER -> {
+        if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
+          releaseHeld(); // else a stream's head waits for its first bytes
+        }
+      }
       case FAILED -> answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null,
           unreadable));
-      case UNAVAILABLE -> answer(ProxyJson.noTarget(modelField.model(), s.retryAfter()));
-      default -> throw new IllegalStateException(s.kind().name());
+      case ANSWER -> answer(next.answer());
+      default -> throw new IllegalStateException(next.kind().name());
     }
   }
 
@@ -185,7 +170,7 @@ final class Exchange {
     at = new AttemptState();
     body.rewind();
     client.channel().config().setAutoRead(false); // the body waits until the upstream is there
-    watchdog.budget(fallback != null ? fallback.remaining() : plan.remaining());
+    watchdog.budget(attempts.remaining());
     watchdog.watch(Kind.CONNECT, timeouts.connect());
     proxy.connections().acquire(route, client.channel().eventLoop(), fresh)
         .addListener((Future<Channel> f) -> connected(no, f));
@@ -199,19 +184,13 @@ final class Exchange {
       return;
     }
     if (!f.isSuccess()) {
-      if (fallback == null) {
-        token.record(Verdict.TRANSPORT_ERROR); // the fallback plan records it itself
-      }
+      attempts.connectFailed(token);
       transportError();
       return;
     }
     upstream = f.getNow();
     reused = UpstreamHandler.bind(upstream, this);
-    if (fallback != null) {
-      FailoverClientHandler.useTokenJudgingOnly(upstream, token); // the plan records verdicts
-    } else {
-      FailoverClientHandler.useToken(upstream, token);
-    }
+    attempts.bind(upstream, token);
     phase = Phase.WAITING;
     long length = body.complete() ? body.bytesToSend() : -1;
     upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
@@ -253,7 +232,7 @@ final class Exchange {
     } else {
       body.add(c.content().retain(), last);
       c.release();
-      if (waitingForBody && (body.complete() || !body.replayable())) {
+      if (attempts == null && (body.complete() || !body.replayable())) {
         routeByModel();
       }
     }
@@ -331,8 +310,7 @@ final class Exchange {
   private void responseHead(HttpResponse r) {
     at.upstreamHead = r;
     at.eventStream = StreamGuard.isEventStream(r.headers());
-    boolean retryable = body.replayable() && (fallback != null ? fallback.mayContinue()
-        : plan.mayRetryFailure(r.status().code()));
+    boolean retryable = body.replayable() && attempts.mayContinue(r.status().code());
     // an event stream's head waits for its first bytes: a failure before them can still be retried
     phase = retryable || at.eventStream ? Phase.HOLDING : Phase.STREAMING;
     if (phase == Phase.STREAMING) {
@@ -349,31 +327,13 @@ final class Exchange {
   void onUpstreamReadComplete(Channel ch) {
     if (ch == upstream && phase == Phase.HOLDING && at.eventStream
         && (at.bodyStarted || at.upstreamComplete)) {
-      if (fallback == null) {
-        releaseHeld();
-      } else if (at.judgedEarly != null) {
+      if (at.judgedEarly != null) {
         ResponseJudged e = at.judgedEarly;
         at.judgedEarly = null;
         decide(e); // its first bytes came: the success reported now, the stream goes out
-      } else if (at.judged) {
+      } else if (at.judged || !attempts.waitsForVerdict()) {
         releaseHeld();
       } // else: judged when its capture is full or the body ends; held until then
-    }
-  }
-
-  /** Reports a judged response to the fallback plan: relay it, or go on to the next step. */
-  private void decide(ResponseJudged event) {
-    FallbackPlan.Decision d = fallback.report(event.verdict(), new HeadView(at.upstreamHead));
-    if (d == FallbackPlan.Decision.NEXT) {
-      FallbackPlan.Step s = fallback.next();
-      if (s.isSend()) {
-        abandonAttempt();
-        step(s);
-        return;
-      }
-    }
-    if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
-      releaseHeld();
     }
   }
 
@@ -386,31 +346,23 @@ final class Exchange {
       transportError();
       return;
     }
-    if (fallback != null) {
-      if (phase != Phase.HOLDING) {
-        fallback.report(event.verdict(), new HeadView(at.upstreamHead)); // after the commit
-      } else if (at.eventStream && !at.bodyStarted && !at.upstreamComplete
-          && event.verdict().outcome() == Outcome.SUCCESS) {
-        at.judgedEarly = event; // reported with its first bytes: a firstByte timeout falls back
-      } else {
-        decide(event);
-      }
-      return;
-    }
     if (phase != Phase.HOLDING) {
-      return;
+      attempts.late(event.verdict(), at.upstreamHead); // after the commit
+    } else if (at.eventStream && !at.bodyStarted && !at.upstreamComplete
+        && event.verdict().outcome() == Outcome.SUCCESS) {
+      at.judgedEarly = event; // decided with its first bytes: a firstByte timeout moves on
+    } else {
+      decide(event);
     }
-    if (body.replayable() && plan.shouldRetry(event.verdict(), event.status())) {
-      TokenHandle next = plan.next();
-      if (next != null) {
-        abandonAttempt();
-        attempt(next, false);
-        return;
-      }
+  }
+
+  /** A held response was judged: another attempt, or it goes to the client. */
+  private void decide(ResponseJudged event) {
+    Next next = attempts.judged(event.verdict(), at.upstreamHead, event.status());
+    if (next.isSend()) {
+      abandonAttempt();
     }
-    if (!at.eventStream || at.bodyStarted || at.upstreamComplete) {
-      releaseHeld();
-    }
+    go(next);
   }
 
   private void releaseHeld() {
@@ -458,7 +410,7 @@ final class Exchange {
     }
     if (phase == Phase.HOLDING && kind == Kind.BUDGET) {
       if (at.judgedEarly != null) {
-        fallback.report(at.judgedEarly.verdict(), new HeadView(at.upstreamHead));
+        attempts.late(at.judgedEarly.verdict(), at.upstreamHead);
         at.judgedEarly = null;
       }
       releaseHeld(); // no time left for a retry: the client gets this response
@@ -468,8 +420,8 @@ final class Exchange {
       return;
     }
     timedOut = kind;
-    if (phase == Phase.CONNECTING && fallback == null) {
-      token.record(Verdict.TRANSPORT_ERROR);
+    if (phase == Phase.CONNECTING) {
+      attempts.connectFailed(token);
     }
     transportError(); // the upstream handler records it once the connection is closed
   }
@@ -485,30 +437,12 @@ final class Exchange {
       attempt(token, true);
       return;
     }
-    if (fallback != null) {
-      FallbackPlan.Decision d = timedOut != null ? fallback.timedOut()
-          : fallback.transportError(); // a timeout: the next target, not another key
-      FallbackPlan.Step s = d == FallbackPlan.Decision.NEXT ? fallback.next() : null;
-      if (s != null && s.isSend()) {
-        timedOut = null;
-        unreadable = false;
-        step(s);
-        return;
-      }
-      answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null, unreadable));
-      return;
+    Next next = attempts.noAnswer(timedOut != null, timedOut == Kind.BUDGET);
+    if (next.isSend()) {
+      timedOut = null;
+      unreadable = false;
     }
-    if (timedOut != Kind.BUDGET && body.replayable()
-        && plan.shouldRetry(Verdict.TRANSPORT_ERROR, 0)) {
-      TokenHandle next = plan.next();
-      if (next != null) {
-        timedOut = null;
-        unreadable = false;
-        attempt(next, false);
-        return;
-      }
-    }
-    answer(ProxyJson.upstreamFailure(route.pool().name(), timedOut != null, unreadable));
+    go(next);
   }
 
   // ---------------------------------------------------------------- toward the client
@@ -518,12 +452,7 @@ final class Exchange {
     if (msg instanceof HttpResponse r) {
       boolean[] byClose = new boolean[1];
       out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
-      if (fallback != null) {
-        fallback.committed(); // the first byte goes to the client: no fallback from here on
-        HttpResponse h = (HttpResponse) out;
-        h.headers().set("x-failover-target", fallback.target().name(modelField.model()));
-        h.headers().set("x-failover-attempts", fallback.attempts());
-      }
+      attempts.committed((HttpResponse) out);
       at.closeDelimited = byClose[0];
       at.scanning = ClientResponse.scans(r.status().code());
     }
@@ -599,8 +528,8 @@ final class Exchange {
 
   /** The client went away: stop everything. */
   void abort() {
-    if (fallback != null) {
-      fallback.abandon();
+    if (attempts != null) {
+      attempts.abandon();
     }
     phase = Phase.DONE;
     responseDone = true;
