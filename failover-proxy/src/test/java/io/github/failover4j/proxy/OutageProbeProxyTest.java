@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.failover4j.core.Outages;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,14 +50,8 @@ class OutageProbeProxyTest {
           targets: [{provider: primary}, {provider: primary, model: b}]
       """.formatted(P1, P2, PROBE_PROMPT);
 
+  @AutoClose
   RoutesRig rig;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (rig != null) {
-      rig.close();
-    }
-  }
 
   static boolean isProbe(FaultUpstream.Request r) {
     return r.body().contains(PROBE_PROMPT);

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,14 +24,8 @@ import org.junit.jupiter.api.Test;
 class RouteBudgetProxyTest {
   static final Duration NS = Duration.ofNanos(1);
 
+  @AutoClose
   RoutesRig rig;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (rig != null) {
-      rig.close();
-    }
-  }
 
   /** The primary (keys P1, P2) and the backup (B1), the route big → primary, backup. */
   static String gateway(Duration primaryResponse, String budget, String primaryRetry) {
