@@ -118,23 +118,29 @@ class RoutesConfigTest {
   }
 
   @Test
-  void theBudgetReachesTheEnginesRoute() throws Exception {
-    GatewayConfig c = GatewayConfig.parse(PROVIDERS.replace("https://api.openai.com",
-        "http://127.0.0.1:9").replace("https://example.openai.azure.com", "http://127.0.0.1:9")
-        + """
+  void theBudgetReachesTheEnginesRouteAndAReloadChangesIt() throws Exception {
+    String providers = PROVIDERS.replace("https://api.openai.com", "http://127.0.0.1:9")
+        .replace("https://example.openai.azure.com", "http://127.0.0.1:9");
+    String routes = """
         routes:
           - model: a
             targets: [{provider: openai}, {provider: azure}]
             budget: 1500ms
           - model: b
             targets: [{provider: openai}]
-        """);
-    FailoverProxy proxy = FailoverProxy.builder(c)
+        """;
+    FailoverProxy proxy = FailoverProxy.builder(GatewayConfig.parse(providers + routes))
         .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).threads(1).start();
     try {
-      List<Routing.ModelRoute> routes = proxy.routing().modelRoutes();
-      assertThat(routes.get(0).fallback().budget()).isEqualTo(Duration.ofMillis(1500));
-      assertThat(routes.get(1).fallback().budget()).isNull();
+      List<Routing.ModelRoute> built = proxy.routing().modelRoutes();
+      assertThat(built.get(0).fallback().budget()).isEqualTo(Duration.ofMillis(1500));
+      assertThat(built.get(1).fallback().budget()).isNull();
+      proxy.reload(GatewayConfig.parse(providers + routes.replace("budget: 1500ms", "")
+          .replace("targets: [{provider: openai}]\n", "targets: [{provider: openai}]\n"
+              + "    budget: 2s\n")));
+      built = proxy.routing().modelRoutes();
+      assertThat(built.get(0).fallback().budget()).isNull();
+      assertThat(built.get(1).fallback().budget()).isEqualTo(Duration.ofSeconds(2));
     } finally {
       proxy.shutdown(Duration.ofSeconds(2)).join();
     }
