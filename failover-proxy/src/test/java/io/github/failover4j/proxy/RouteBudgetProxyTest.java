@@ -87,6 +87,9 @@ class RouteBudgetProxyTest {
     assertThat(rig.now()).isEqualTo(Duration.ofSeconds(3));
     assertThat(rig.primary.drain()).as("no second key of the silent provider").isEmpty();
     assertThat(rig.backup.drain()).as("no attempt after the budget").isEmpty();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(rig.get("/_failover/status")[1]).at("/routes/0/budgetMs").asLong())
+        .isEqualTo(3000);
   }
 
   /** A silent primary with a 2 s response timeout, the route's {@code budget}: the answer. */
