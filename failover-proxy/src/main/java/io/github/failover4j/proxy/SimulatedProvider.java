@@ -82,6 +82,12 @@ final class SimulatedProvider implements AutoCloseable {
         .getPort());
   }
 
+  /** Demo time: millis since the first request, or -1 before it. */
+  long demoMillis() {
+    long first = firstRequestNanos.get();
+    return first == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - first);
+  }
+
   private long millis() {
     long now = System.nanoTime();
     firstRequestNanos.compareAndSet(0, now);

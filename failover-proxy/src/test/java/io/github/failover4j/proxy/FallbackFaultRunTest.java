@@ -176,9 +176,9 @@ class FallbackFaultRunTest {
 
   /**
    * The model recovers: the next probe (within one period) asks for the model {@code big} and
-   * passes, and the next request is the primary's again. Returns the time to that probe.
+   * passes, and the next request is the primary's again.
    */
-  Duration recoverThroughTheProbe(String phase) throws Exception {
+  void recoverThroughTheProbe(String phase) throws Exception {
     mode = Mode.HEALTHY;
     Duration toProbe = rig.awaitNextProbe();
     assertThat(toProbe).as(phase + ": in outage until the probe").isNotNull()
@@ -193,7 +193,6 @@ class FallbackFaultRunTest {
     expect(back, PRIMARY, 1, 1, 0);
     summary(phase + ", then recovered", List.of(back), "back on the primary "
         + seconds(toProbe) + " after its recovery (the next probe)");
-    return toProbe;
   }
 
   void summary(String phase, List<Served> served, String note) {
