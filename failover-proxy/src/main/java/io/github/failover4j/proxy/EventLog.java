@@ -1,5 +1,6 @@
 package io.github.failover4j.proxy;
 
+import io.github.failover4j.core.Outages;
 import io.github.failover4j.spi.TokenEvent;
 import io.github.failover4j.spi.TokenListener;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * One line per ejection, restore and disable: provider, masked token id and why (which
- * condition matched). Token events carry no token in clear, so neither does the line.
+ * condition matched). Token events carry no token in clear, so neither does the line. Route
+ * targets entering or leaving outage get a line of their own ({@link #line(Outages.Event)}).
  */
 final class EventLog implements TokenListener {
   private final Consumer<String> sink;
@@ -24,6 +26,12 @@ final class EventLog implements TokenListener {
         || e.kind() == TokenEvent.Kind.DISABLED) {
       sink.accept(line(e));
     }
+  }
+
+  /** E.g. {@code target=openai/gpt-4o outage entered: every key tried in one request failed}. */
+  static String line(Outages.Event e) {
+    return "target=" + e.target() + " outage " + (e.kind() == Outages.Kind.ENTERED ? "entered"
+        : "ended") + ": " + e.reason();
   }
 
   /** E.g. {@code provider=openai token=sk-…f3a9 ejected: failover.failure.conditions[0]: …}. */

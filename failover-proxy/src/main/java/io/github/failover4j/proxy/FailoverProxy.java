@@ -103,8 +103,10 @@ public final class FailoverProxy implements AutoCloseable {
         listeners.forEach(pool::listener);
         return fleet.attach(pool).build();
       };
-      outages = io.github.failover4j.core.Outages.builder()
-          .outageCooldown(b.config.outageCooldown()).build();
+      io.github.failover4j.core.Outages.Builder outageBuilder =
+          io.github.failover4j.core.Outages.builder().outageCooldown(b.config.outageCooldown());
+      b.outageListeners.forEach(outageBuilder::listener);
+      outages = outageBuilder.build();
       routing = Routing.build(b.config, newPool, registry, outages);
       service.metrics().refresh(); // the pools' token meters
       service.metrics().outages(outages);
@@ -350,6 +352,8 @@ public final class FailoverProxy implements AutoCloseable {
     private Ticker ticker = Ticker.SYSTEM;
     private Transport transport;
     private final List<TokenListener> listeners = new ArrayList<>();
+    private final List<java.util.function.Consumer<io.github.failover4j.core.Outages.Event>>
+        outageListeners = new ArrayList<>();
     private SslContext ssl;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private ClientLimits clientLimits;
@@ -390,6 +394,13 @@ public final class FailoverProxy implements AutoCloseable {
     /** Adds a listener to every provider's pool. */
     public Builder listener(TokenListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Hears every route target entering or leaving outage (SPEC §9), e.g. the demo's view. */
+    Builder outageListener(
+        java.util.function.Consumer<io.github.failover4j.core.Outages.Event> listener) {
+      outageListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.github.failover4j.proxy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -12,8 +13,11 @@ import java.util.function.Predicate;
  * @param model the exact model name, or {@code null} when {@code pattern} is given
  * @param pattern the anchored pattern, or {@code null} when {@code model} is given
  * @param targets the targets, at least one
+ * @param budget the overall budget of one request across every attempt and wait (positive),
+ *     or {@code null} for none: each attempt is then bounded by its provider's timeouts only
  */
-public record RouteConfig(String model, Predicate<String> pattern, List<TargetConfig> targets) {
+public record RouteConfig(String model, Predicate<String> pattern, List<TargetConfig> targets,
+    Duration budget) {
 
   /** Checks the values; exactly one of {@code model} and {@code pattern}. */
   public RouteConfig {
@@ -23,6 +27,9 @@ public record RouteConfig(String model, Predicate<String> pattern, List<TargetCo
     targets = List.copyOf(targets);
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("targets: is empty");
+    }
+    if (budget != null && (budget.isZero() || budget.isNegative())) {
+      throw new IllegalArgumentException("budget: " + budget + " is not positive");
     }
   }
 
@@ -34,7 +41,8 @@ public record RouteConfig(String model, Predicate<String> pattern, List<TargetCo
 
   @Override
   public String toString() {
-    return (model != null ? "model " + model : "modelPattern " + pattern) + " -> " + targets;
+    return (model != null ? "model " + model : "modelPattern " + pattern) + " -> " + targets
+        + (budget == null ? "" : " within " + budget);
   }
 
   /**

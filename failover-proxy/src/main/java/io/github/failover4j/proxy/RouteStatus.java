@@ -22,6 +22,11 @@ final class RouteStatus {
       } else {
         r.put("modelPattern", c.pattern().toString());
       }
+      if (c.budget() != null) {
+        r.put("budgetMs", c.budget().toMillis());
+      } else {
+        r.putNull("budgetMs"); // none: each attempt bounded by its provider's timeouts
+      }
       ArrayNode targets = r.putArray("targets");
       for (Target t : m.fallback().targets()) {
         ObjectNode n = targets.addObject().put("target", t.name(c.model()));

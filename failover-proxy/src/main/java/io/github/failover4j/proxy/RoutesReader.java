@@ -4,6 +4,7 @@ import io.github.failover4j.core.internal.Fields;
 import io.github.failover4j.core.internal.ModelPatterns;
 import io.github.failover4j.core.internal.Node;
 import io.github.failover4j.core.internal.Render;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.function.Predicate;
 
 /** Reads the gateway file's {@code routes:} (SPEC §9), checking them against the providers. */
 final class RoutesReader {
-  private static final List<String> ROUTE_KEYS = List.of("model", "modelPattern", "targets");
+  private static final List<String> ROUTE_KEYS = List.of("model", "modelPattern", "targets",
+      "budget");
   private static final List<String> TARGET_KEYS = List.of("provider", "model");
 
   private RoutesReader() {}
@@ -72,10 +74,24 @@ final class RoutesReader {
         }
       }
     }
+    Duration budget = budget(f.get("budget"));
     if (r.problemsSoFar() != before || (model == null && pattern == null) || targets.isEmpty()) {
       return null;
     }
-    return new RouteConfig(model, pattern, targets);
+    return new RouteConfig(model, pattern, targets, budget);
+  }
+
+  /** A route's overall budget: absent means none (each attempt bounded by its timeouts). */
+  private static Duration budget(Node node) {
+    if (!node.present()) {
+      return null;
+    }
+    Duration d = node.duration(null);
+    if (d != null && (d.isZero() || d.isNegative())) {
+      node.invalid("must be positive; leave budget out for none");
+      return null;
+    }
+    return d;
   }
 
   private static RouteConfig.TargetConfig target(Node t, Set<String> providers) {

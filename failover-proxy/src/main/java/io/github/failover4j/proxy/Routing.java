@@ -148,7 +148,7 @@ record Routing(GatewayConfig config, List<Route> routes, List<ModelRoute> modelR
     }
     List<ModelRoute> built = new ArrayList<>();
     for (RouteConfig rc : config.routes()) {
-      FallbackRoute.Builder b = FallbackRoute.builder(outages);
+      FallbackRoute.Builder b = FallbackRoute.builder(outages).budget(rc.budget()); // null: none
       for (RouteConfig.TargetConfig t : rc.targets()) {
         TokenPool pool = pools.get(t.provider()); // checked when the file was read
         if (t.model() == null) {

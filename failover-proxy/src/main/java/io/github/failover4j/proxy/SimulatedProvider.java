@@ -31,11 +31,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The demo's stand-in for an OpenAI-compatible provider, on loopback: each token is healthy or
  * failing according to a schedule of demo time, probes included, so tokens run out of quota,
- * get ejected, and come back when their probes pass again.
+ * get ejected, and come back when their probes pass again. The model can go down for every
+ * token too ({@code 503}), as a model or provider does: then the route falls back. Answers
+ * name the model they were asked for.
  */
 final class SimulatedProvider implements AutoCloseable {
   /** How one token fails while its window is open. */
@@ -44,15 +48,24 @@ final class SimulatedProvider implements AutoCloseable {
   /** A token's trouble: which failure, while {@code failing} holds for the demo's millis. */
   record Trouble(Failure failure, LongPredicate failing) {}
 
+  private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"]*)\"");
+
   private final Channel server;
+  private final LongPredicate modelDown;
   /**
    * When the first request came: trouble windows count from there, not from start-up, so a
    * slow start (a loaded machine, a cold JIT) cannot make the demo miss its troubles.
    */
   private final AtomicLong firstRequestNanos = new AtomicLong();
 
-  SimulatedProvider(EventLoopGroup group, Map<String, Trouble> troubles)
+  /**
+   * @param troubles each token's trouble, by token
+   * @param modelDown while it holds for the demo's millis, every request and probe gets {@code
+   *     503}: the model is down for every key
+   */
+  SimulatedProvider(EventLoopGroup group, Map<String, Trouble> troubles, LongPredicate modelDown)
       throws InterruptedException {
+    this.modelDown = modelDown;
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -67,6 +80,12 @@ final class SimulatedProvider implements AutoCloseable {
   URI uri() {
     return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress())
         .getPort());
+  }
+
+  /** Demo time: millis since the first request, or -1 before it. */
+  long demoMillis() {
+    long first = firstRequestNanos.get();
+    return first == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - first);
   }
 
   private long millis() {
@@ -93,7 +112,15 @@ final class SimulatedProvider implements AutoCloseable {
       String token = auth.startsWith("Bearer ") ? auth.substring(7) : auth;
       String body = req.content().toString(StandardCharsets.UTF_8);
       Trouble t = troubles.getOrDefault(token, new Trouble(Failure.NONE, m -> false));
-      Failure now = t.failing().test(millis()) ? t.failure() : Failure.NONE;
+      long at = millis();
+      Matcher m = MODEL.matcher(body);
+      String model = m.find() ? m.group(1) : "unknown";
+      if (modelDown.test(at)) {
+        json(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error\":{\"message\":\"The model "
+            + model + " is currently overloaded\",\"type\":\"server_error\"}}", false);
+        return;
+      }
+      Failure now = t.failing().test(at) ? t.failure() : Failure.NONE;
       switch (now) {
         case QUOTA -> json(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"error\":{\"message\":"
             + "\"No quota available\",\"type\":\"insufficient_quota\"}}", false);
@@ -101,10 +128,10 @@ final class SimulatedProvider implements AutoCloseable {
             + "\"key suspended\",\"type\":\"forbidden\"}}", true);
         case NONE -> {
           if (body.replace(" ", "").contains("\"stream\":true")) {
-            stream(ctx);
+            stream(ctx, model);
           } else {
-            json(ctx, HttpResponseStatus.OK, completion(body.contains("你是谁")
-                ? "我是 the demo model" : "Hello from the simulated provider"), false);
+            json(ctx, HttpResponseStatus.OK, completion(model, body.contains("你是谁")
+                ? "我是 " + model : "Hello from " + model), false);
           }
         }
       }
@@ -124,7 +151,7 @@ final class SimulatedProvider implements AutoCloseable {
     }
 
     /** Five SSE chunks, 80 ms apart, then {@code [DONE]}. */
-    private void stream(ChannelHandlerContext ctx) {
+    private void stream(ChannelHandlerContext ctx, String model) {
       HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
           .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -134,7 +161,7 @@ final class SimulatedProvider implements AutoCloseable {
         int n = i;
         ctx.executor().schedule(() -> {
           String data = n < words.length ? "data: {\"object\":\"chat.completion.chunk\","
-              + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + words[n] + "\"}}]}\n\n"
+              + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + words[n] + "\"}}]}\n\n"
               : "data: [DONE]\n\n";
           ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(data, StandardCharsets.UTF_8)));
           if (n == words.length) {
@@ -152,9 +179,9 @@ final class SimulatedProvider implements AutoCloseable {
     }
   }
 
-  static String completion(String content) {
+  static String completion(String model, String content) {
     return "{\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion\",\"created\":1700000000,"
-        + "\"model\":\"demo-small\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+        + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
         + "\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
         + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5,\"total_tokens\":8}}";
   }

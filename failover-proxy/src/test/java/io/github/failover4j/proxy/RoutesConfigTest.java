@@ -36,6 +36,7 @@ class RoutesConfigTest {
               - {provider: openai, model: gpt-4o-mini}
           - modelPattern: "gpt-4\\\\.1.*"
             targets: [{provider: openai}, {provider: azure, model: gpt-4o-eu}]
+            budget: 45s
         """);
     assertThat(c.outageCooldown()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.routes()).hasSize(2);
@@ -43,9 +44,11 @@ class RoutesConfigTest {
     assertThat(first.targets()).containsExactly(new RouteConfig.TargetConfig("openai", null),
         new RouteConfig.TargetConfig("azure", "gpt-4o-eu"),
         new RouteConfig.TargetConfig("openai", "gpt-4o-mini"));
+    assertThat(first.budget()).as("no budget unless given").isNull();
     assertThat(first.matches("gpt-4o")).isTrue();
     assertThat(first.matches("gpt-4o-mini")).isFalse();
     RouteConfig second = c.routes().get(1);
+    assertThat(second.budget()).isEqualTo(Duration.ofSeconds(45));
     assertThat(second.matches("gpt-4.1-mini")).isTrue();
     assertThat(second.matches("gpt-4x1")).isFalse();
     assertThat(second.matches("my-gpt-4.1")).as("anchored").isFalse();
@@ -76,6 +79,18 @@ class RoutesConfigTest {
             targets: [{provider: openai}]
           - model: c
             targets: [{provider: openai}, {provider: openai}]
+          - model: d
+            targets: [{provider: openai}]
+            budget: 0s
+          - model: e
+            targets: [{provider: openai}]
+            budget: 30
+          - model: f
+            targets: [{provider: openai}]
+            budget: soon
+          - model: g
+            targets: [{provider: openai}]
+            budgett: 30s
         """));
     List<String> problems = e.problems();
     assertThat(problems).anySatisfy(p -> assertThat(p)
@@ -92,5 +107,42 @@ class RoutesConfigTest {
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("routes[5].targets[1]")
         .contains("repeats target openai"));
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("outageCooldown"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("routes[6].budget: \"0s\"")
+        .contains("not positive"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("routes[7].budget: 30")
+        .contains("has no unit"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("routes[8].budget")
+        .contains("soon"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("routes[9].budgett")
+        .contains("did you mean budget?"));
+  }
+
+  @Test
+  void theBudgetReachesTheEnginesRouteAndAReloadChangesIt() throws Exception {
+    String providers = PROVIDERS.replace("https://api.openai.com", "http://127.0.0.1:9")
+        .replace("https://example.openai.azure.com", "http://127.0.0.1:9");
+    String routes = """
+        routes:
+          - model: a
+            targets: [{provider: openai}, {provider: azure}]
+            budget: 1500ms
+          - model: b
+            targets: [{provider: openai}]
+        """;
+    FailoverProxy proxy = FailoverProxy.builder(GatewayConfig.parse(providers + routes))
+        .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).threads(1).start();
+    try {
+      List<Routing.ModelRoute> built = proxy.routing().modelRoutes();
+      assertThat(built.get(0).fallback().budget()).isEqualTo(Duration.ofMillis(1500));
+      assertThat(built.get(1).fallback().budget()).isNull();
+      proxy.reload(GatewayConfig.parse(providers + routes.replace("budget: 1500ms", "")
+          .replace("targets: [{provider: openai}]\n", "targets: [{provider: openai}]\n"
+              + "    budget: 2s\n")));
+      built = proxy.routing().modelRoutes();
+      assertThat(built.get(0).fallback().budget()).isNull();
+      assertThat(built.get(1).fallback().budget()).isEqualTo(Duration.ofSeconds(2));
+    } finally {
+      proxy.shutdown(Duration.ofSeconds(2)).join();
+    }
   }
 }

@@ -45,9 +45,9 @@ final class ServiceFixture implements AutoCloseable {
   final Path file;
   final ManualClock clock = new ManualClock();
   final BlockingQueue<TokenEvent> events = new LinkedBlockingQueue<>();
-  final List<String> operatorLog = Collections.synchronizedList(new ArrayList<>());
-  final List<String> accessLog = Collections.synchronizedList(new ArrayList<>());
-  final List<String> eventLog = Collections.synchronizedList(new ArrayList<>());
+  final List<String> operatorLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> accessLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> eventLog = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Every response (status, headers, body) the proxy gave in this test. */
   final List<String> seen = Collections.synchronizedList(new ArrayList<>());
   final FailoverProxy proxy;
