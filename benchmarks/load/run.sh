@@ -219,10 +219,12 @@ fi
 targets=(direct proxy)
 [[ $use_nginx == 1 ]] && targets+=(nginx)
 port_of() { case "$1" in direct) echo "$json_port" ;; proxy) echo "$proxy_port" ;; nginx) echo "$nginx_port" ;; esac; }
-# The processes whose CPU and memory count for a target: the JVM, or nginx's master + workers.
+# The processes whose CPU and memory count for a target: the JVM (with java -jar's default
+# launch, the waiting parent JVM and the bounded child it re-launched), or nginx's master +
+# workers. RSS is summed: pages the processes share (libjvm, the CDS archive) count twice.
 procs_of() {
   case "$1" in
-    proxy) echo "$proxy_pid" ;;
+    proxy) echo "$proxy_pid" $(pgrep -P "$proxy_pid") ;; # java -jar: the waiting parent + the child
     nginx) echo "$nginx_pid" $(pgrep -P "$nginx_pid") ;;
     direct) echo "$upstream_pid" $(pgrep -P "$upstream_pid") ;;
   esac
@@ -334,10 +336,11 @@ done
 if [[ -n "$jfr" ]]; then
   c="${connections%% *}"
   # 1 ms execution samples and more allocation samples than the profile's default
-  jcmd "$proxy_pid" JFR.start name=load settings=profile method-profiling=max \
+  jvm_pid="$(pgrep -P "$proxy_pid" || echo "$proxy_pid")" # the serving JVM: the child if re-launched
+  jcmd "$jvm_pid" JFR.start name=load settings=profile method-profiling=max \
     allocation-profiling=high filename="$jfr" >/dev/null
   line="$(load proxy "$c" "$duration" | grep '^RESULT' || true)"
-  jcmd "$proxy_pid" JFR.stop name=load >/dev/null
+  jcmd "$jvm_pid" JFR.stop name=load >/dev/null
   jfr_requests="$(field requests "$line")"
   echo "# JFR recording of an extra proxy run at $c connections: $jfr ($line)"
 fi

@@ -11,6 +11,7 @@ module io.github.failover4j.proxy {
   requires io.netty.transport.classes.epoll; // Transport: epoll when available
   requires com.fasterxml.jackson.databind;
   requires java.logging;
+  requires java.management; // Relaunch: the JVM's input arguments
   requires java.net.http;
   requires jdk.unsupported; // sun.misc.Signal: reload on SIGHUP
   requires io.github.failover4j.micrometer;

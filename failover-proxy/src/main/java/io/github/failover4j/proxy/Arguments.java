@@ -42,6 +42,8 @@ record Arguments(boolean help, boolean version, boolean check, boolean demo, Pat
       Reload: SIGHUP, a change of the config file, or POST /_failover/reload.
       Exit codes: 0 clean stop, 1 cannot start (e.g. port taken), 2 invalid arguments or
                   configuration. See docs/operations.md.
+      Memory: runs in a 128 MB heap (a child JVM started with jvm.options) unless the JVM
+              was given a heap or GC option, or FAILOVER_PROXY_RELAUNCH=0.
       """;
 
   static Arguments parse(String[] args) {

@@ -89,7 +89,7 @@ public final class FailoverProxy implements AutoCloseable {
       retryMemory = new RetryMemory(limits.retryBufferBytes());
       ticker = b.ticker;
       scheduler = b.scheduler == null ? new EventLoopScheduler(workers) : b.scheduler;
-      connections = new UpstreamConnections(ssl, limits, ticker, transport);
+      connections = new UpstreamConnections(ssl, limits, ticker, scheduler, transport);
       service = new Service(this, b.configFile, b.operatorLog, b.accessLogSink);
       List<TokenListener> listeners = new ArrayList<>(b.listeners);
       listeners.addAll(service.listeners());

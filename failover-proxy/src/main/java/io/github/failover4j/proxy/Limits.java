@@ -15,18 +15,29 @@ import java.util.Objects;
  * @param upstreamIdlePerLoop keep-alive upstream connections kept idle per event loop, all
  *     providers together; a connection released when that many are idle is closed
  * @param upstreamIdleTimeout how long an idle upstream connection is kept before it is closed
+ * @param upstreamMaxPerProvider upstream connections open at once to one provider, all event
+ *     loops together (like nginx's {@code max_conns}); an attempt over it waits for one, up to
+ *     its connect timeout. {@code 0}: no limit (the default)
  */
 public record Limits(long retryBufferBytes, int retryBodyBytes, int upstreamHeadBytes,
-    int upstreamIdlePerLoop, Duration upstreamIdleTimeout) {
+    int upstreamIdlePerLoop, Duration upstreamIdleTimeout, int upstreamMaxPerProvider) {
   /**
    * {@code retryBufferBytes: 64MiB, retryBodyBytes: 8MiB, upstreamHeadBytes: 64KiB,
-   * upstreamIdlePerLoop: 1024, upstreamIdleTimeout: 60s}.
+   * upstreamIdlePerLoop: 1024, upstreamIdleTimeout: 60s, upstreamMaxPerProvider: 0} (no
+   * limit).
    */
   public static final Limits DEFAULT = new Limits(64L << 20, 8 << 20, 64 << 10);
 
   /** The given memory limits with the default upstream pool (1024 idle per loop, 60 s). */
   public Limits(long retryBufferBytes, int retryBodyBytes, int upstreamHeadBytes) {
     this(retryBufferBytes, retryBodyBytes, upstreamHeadBytes, 1024, Duration.ofSeconds(60));
+  }
+
+  /** The given limits with no limit on connections per provider. */
+  public Limits(long retryBufferBytes, int retryBodyBytes, int upstreamHeadBytes,
+      int upstreamIdlePerLoop, Duration upstreamIdleTimeout) {
+    this(retryBufferBytes, retryBodyBytes, upstreamHeadBytes, upstreamIdlePerLoop,
+        upstreamIdleTimeout, 0);
   }
 
   /** Checks the values. */
@@ -40,6 +51,9 @@ public record Limits(long retryBufferBytes, int retryBodyBytes, int upstreamHead
     }
     if (upstreamIdlePerLoop < 0) {
       throw new IllegalArgumentException("limits.upstreamIdlePerLoop cannot be negative");
+    }
+    if (upstreamMaxPerProvider < 0) {
+      throw new IllegalArgumentException("limits.upstreamMaxPerProvider cannot be negative");
     }
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
     if (upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {

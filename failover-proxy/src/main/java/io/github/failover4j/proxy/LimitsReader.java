@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class LimitsReader {
   static final List<String> KEYS = List.of("retryBufferBytes", "retryBodyBytes",
-      "upstreamHeadBytes", "upstreamIdlePerLoop", "upstreamIdleTimeout");
+      "upstreamHeadBytes", "upstreamIdlePerLoop", "upstreamIdleTimeout",
+      "upstreamMaxPerProvider");
   private static final Map<String, Long> UNITS = Map.of("b", 1L, "kib", 1L << 10,
       "mib", 1L << 20, "gib", 1L << 30, "kb", 1_000L, "mb", 1_000_000L, "gb", 1_000_000_000L);
   private static final String EXAMPLES = "e.g. 65536, 64KiB, 8MiB or 1GiB";
@@ -46,11 +47,16 @@ final class LimitsReader {
     if (timeoutNode.present()) {
       timeout = timeoutNode.duration(null); // reports "off", 0s and no unit itself
     }
+    Node maxNode = f.get("upstreamMaxPerProvider");
+    Integer max = Limits.DEFAULT.upstreamMaxPerProvider();
+    if (maxNode.present()) {
+      max = maxNode.integer(0, 1_000_000); // 0: no limit
+    }
     if (first.problemsSoFar() != before || buffer == null || body == null || head == null
-        || idle == null || timeout == null) {
+        || idle == null || timeout == null || max == null) {
       return null;
     }
-    return new Limits(buffer, body.intValue(), head.intValue(), idle, timeout);
+    return new Limits(buffer, body.intValue(), head.intValue(), idle, timeout, max);
   }
 
   /** A size in {@code [min, max]} bytes, the default when absent, null when reported. */

@@ -10,25 +10,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * {@code java -jar failover-proxy.jar}: the failover proxy, or with no arguments a demo of it.
  * Exit codes: 0 after a clean run or shutdown, 2 for invalid arguments or configuration
- * (every problem listed, before anything listens), 1 when the proxy cannot start.
+ * (every problem listed, before anything listens), 1 when the proxy cannot start. Unless the
+ * launch chose its own heap, the proxy runs in a child JVM with a bounded heap ({@link
+ * Relaunch}).
  */
 public final class Main {
   /** How long a SIGTERM lets requests in flight finish. */
   static final Duration GRACE = FailoverProxy.DEFAULT_GRACE;
 
-  /** Kept so the JUL configuration below is not garbage-collected away. */
-  private static final Logger CORE_LOG = Logger.getLogger(TokenPool.class.getName());
+  /**
+   * Kept so the JUL configuration below is not garbage-collected away; set on the way to a
+   * proxy, not in a parent that only waits for its child.
+   */
+  private static Logger coreLog;
 
   private Main() {}
 
   /** Runs the proxy; on SIGTERM stops accepting, finishes in-flight requests and exits 0. */
   public static void main(String[] args) {
+    Optional<Integer> child = Relaunch.parent(args);
+    if (child.isPresent()) {
+      System.exit(child.get());
+    }
+    if (Relaunch.isChild()) {
+      Relaunch.listenToParent();
+    }
     SignalStop stop = SignalStop.install(System.out);
     int code = run(args, System.out, System.err, stop);
     if (stop != null) {
@@ -59,7 +72,8 @@ public final class Main {
   private static int runChecked(String[] args, PrintStream out, PrintStream err,
       SignalStop stop) {
     // The proxy prints its own line per token event; the engine's log would repeat it.
-    CORE_LOG.setLevel(Level.WARNING);
+    coreLog = Logger.getLogger(TokenPool.class.getName());
+    coreLog.setLevel(Level.WARNING);
     Arguments a = Arguments.parse(args);
     if (a.help()) {
       out.print(Arguments.USAGE);
@@ -163,6 +177,7 @@ public final class Main {
     if (proxy.fleet().on()) { // fleet hook
       out.println("  " + proxy.fleet().describe());
     }
+    out.println("  " + memory());
     out.println("  GET /_failover/ shows every token (status page; JSON at /_failover/status)");
     Checks.warnings(config).forEach(w -> out.println("failover-proxy: warning: " + w));
     // ---- ops hook: reload on a change of the file and, in the real process, on SIGHUP
@@ -175,6 +190,7 @@ public final class Main {
     if (stop != null) {
       try {
         proxy.service().reloader().reloadOnSighup();
+        Relaunch.onHup(() -> proxy.service().reloader().reload("SIGHUP")); // from a parent
       } catch (IllegalArgumentException | UnsupportedOperationException e) { // e.g. java -Xrs
         err.println("failover-proxy: warning: no reload on SIGHUP here (" + e.getMessage()
             + "); reload with POST /_failover/reload or by changing the file");
@@ -182,6 +198,15 @@ public final class Main {
     }
     proxy.terminated().join();
     return 0;
+  }
+
+  /** The banner's memory line: the heap this JVM may grow to, and who chose it. */
+  static String memory() {
+    long mb = Runtime.getRuntime().maxMemory() >> 20;
+    return "memory: max heap " + mb + " MB" + (Relaunch.isChild()
+        ? " (failover-proxy's bounded default; " + Relaunch.OPT_OUT + "=0 or your own -Xmx "
+            + "runs as launched)"
+        : " (as launched)");
   }
 
   /**

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -18,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import io.github.failover4j.spi.Scheduler;
 import io.github.failover4j.spi.Ticker;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections are new too). At most {@link Limits#upstreamIdlePerLoop()} connections are idle
  * per loop; one idle for {@link Limits#upstreamIdleTimeout()}, on the proxy's clock, is closed
  * (by a sweep on the loop, or when it would have been reused).
+ *
+ * <p>With {@link Limits#upstreamMaxPerProvider()} set, at most that many connections to one
+ * provider are open (or opening) at once, all loops together ({@link ProviderSlots}). An
+ * attempt that finds none free waits, first in first out in its loop's queue, for one to close
+ * or come back idle, up to its connect timeout on the proxy's scheduler; then it fails with a
+ * {@link ConnectTimeoutException}, a transport error like any connect timeout (the exchange's
+ * own connect watchdog, armed first, usually answers it). While attempts wait, a connection
+ * coming back idle goes to the first waiter of its loop (same route) or is closed to free its
+ * slot, and each new waiter has every loop close one idle connection to the provider: slots
+ * parked idle on another loop would otherwise be no use to it.
  */
 final class UpstreamConnections {
   private final SslContext ssl;
@@ -40,18 +52,24 @@ final class UpstreamConnections {
   private final int maxIdlePerLoop;
   private final long idleTimeoutNanos;
   private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final int maxPerProvider;
+  private final Map<String, ProviderSlots> providers = new ConcurrentHashMap<>();
   private final Transport transport;
   private final Map<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
   /** Connections open now, each with its one close listener; for tests and the status page. */
   private final AtomicInteger open = new AtomicInteger();
 
-  UpstreamConnections(SslContext ssl, Limits limits, Ticker ticker, Transport transport) {
+  UpstreamConnections(SslContext ssl, Limits limits, Ticker ticker, Scheduler scheduler,
+      Transport transport) {
     this.transport = transport;
     this.ssl = ssl;
     this.maxHeadBytes = limits.upstreamHeadBytes();
     this.maxIdlePerLoop = limits.upstreamIdlePerLoop();
     this.idleTimeoutNanos = limits.upstreamIdleTimeout().toNanos();
     this.ticker = ticker;
+    this.scheduler = scheduler;
+    this.maxPerProvider = limits.upstreamMaxPerProvider();
   }
 
   /**
@@ -72,6 +90,19 @@ final class UpstreamConnections {
       }
     }
     Promise<Channel> promise = loop.newPromise();
+    ProviderSlots slots = slots(route);
+    if (slots == null || slots.waiting() == 0 && slots.tryTake()) {
+      connect(route, pool, slots, promise);
+    } else {
+      pool.await(route, slots, promise);
+    }
+    return promise;
+  }
+
+  /** Opens a connection for {@code promise}; its slot (if capped) is taken already. */
+  private void connect(Route route, LoopPool pool, ProviderSlots slots,
+      Promise<Channel> promise) {
+    EventLoop loop = pool.loop;
     int connectMillis = (int) Math.min(Integer.MAX_VALUE,
         route.provider().timeouts().connect().toMillis());
     new Bootstrap().group(loop).channel(transport.socketChannel())
@@ -94,13 +125,46 @@ final class UpstreamConnections {
             ch.closeFuture().addListener(c -> {
               open.decrementAndGet();
               pool.remove(route, ch);
+              freed(slots, pool);
             });
             promise.setSuccess(ch);
           } else {
+            freed(slots, pool);
             promise.setFailure(f.cause());
           }
         });
-    return promise;
+  }
+
+  /** A capped provider's slot is free again: waiters on any loop may take it. */
+  private void freed(ProviderSlots slots, LoopPool here) {
+    if (slots == null) {
+      return;
+    }
+    slots.free();
+    if (slots.waiting() > 0) {
+      onEveryLoop(here, p -> p.serve(slots));
+    }
+  }
+
+  /** Runs {@code action} on each loop's pool, on its loop; at once for {@code here}'s. */
+  private void onEveryLoop(LoopPool here, java.util.function.Consumer<LoopPool> action) {
+    action.accept(here);
+    for (LoopPool p : loops.values()) {
+      if (p != here) {
+        p.loop.execute(() -> action.accept(p));
+      }
+    }
+  }
+
+  /** The provider's slots, or null when connections per provider are not capped. */
+  private ProviderSlots slots(Route route) {
+    if (maxPerProvider == 0) {
+      return null;
+    }
+    String name = route.provider().name();
+    ProviderSlots s = providers.get(name);
+    return s != null ? s : providers.computeIfAbsent(name, n -> new ProviderSlots(
+        maxPerProvider));
   }
 
   /** Gives a connection whose exchange ended cleanly back for reuse; called on its loop. */
@@ -110,12 +174,34 @@ final class UpstreamConnections {
       ch.close();
       return;
     }
+    ProviderSlots slots = slots(route);
+    if (slots != null && slots.waiting() > 0) {
+      if (!pool.handOver(route, slots, ch)) {
+        ch.close(); // its slot goes to a waiter of another route or loop
+      }
+      return;
+    }
     pool.add(route, ch, ticker.nanoTime());
   }
 
   /** Upstream connections open now. */
   int open() {
     return open.get();
+  }
+
+  /**
+   * Connections open or opening to {@code provider} now, as its cap counts them; -1 when
+   * connections per provider are not capped. For tests and metrics.
+   */
+  int openTo(String provider) {
+    ProviderSlots s = providers.get(provider);
+    return maxPerProvider == 0 ? -1 : s == null ? 0 : s.open();
+  }
+
+  /** Attempts waiting for a connection to {@code provider} now, all loops together. */
+  int waitingFor(String provider) {
+    ProviderSlots s = providers.get(provider);
+    return s == null ? 0 : s.waiting();
   }
 
   /** The idle connections in the pool now, all loops and routes together; for tests. */
@@ -153,6 +239,7 @@ final class UpstreamConnections {
   private final class LoopPool {
     final EventLoop loop;
     final Map<Route, Queue> queues = new IdentityHashMap<>();
+    final SlotWaiters waiters = new SlotWaiters();
     int idle;
     boolean sweepArmed;
 
@@ -191,6 +278,59 @@ final class UpstreamConnections {
       }
       if (q.channels.isEmpty()) {
         queues.remove(route);
+      }
+    }
+
+    /** Queues an attempt until a slot is free, for at most its connect timeout. */
+    void await(Route route, ProviderSlots slots, Promise<Channel> promise) {
+      SlotWaiters.Waiter w = waiters.add(slots, route, promise);
+      w.timer = scheduler.schedule(() -> loop.execute(() -> expire(slots, w)),
+          route.provider().timeouts().connect().toNanos(), TimeUnit.NANOSECONDS);
+      serve(slots); // a slot freed before this attempt queued
+      if (waiters.any(slots)) {
+        onEveryLoop(this, p -> p.evictOneIdle(slots));
+      }
+    }
+
+    /** Opens connections for the first waiters while slots are free. */
+    void serve(ProviderSlots slots) {
+      while (waiters.any(slots) && slots.tryTake()) {
+        SlotWaiters.Waiter w = waiters.takeFirst(slots);
+        connect(w.route, this, slots, w.promise);
+      }
+    }
+
+    /** Gives {@code ch} (back from an exchange) to the first waiter, if it is for its route. */
+    boolean handOver(Route route, ProviderSlots slots, Channel ch) {
+      if (waiters.firstRoute(slots) != route) {
+        return false;
+      }
+      SlotWaiters.Waiter w = waiters.takeFirst(slots);
+      loop.execute(() -> w.promise.trySuccess(ch)); // not inside the releasing exchange
+      return true;
+    }
+
+    /** The connect timeout passed while {@code w} waited: it fails as a connect timeout. */
+    void expire(ProviderSlots slots, SlotWaiters.Waiter w) {
+      if (!waiters.remove(slots, w)) {
+        return; // served meanwhile
+      }
+      w.promise.tryFailure(new ConnectTimeoutException("no connection to provider '"
+          + w.route.provider().name() + "' free within the connect timeout (all "
+          + slots.max() + " in use: limits.upstreamMaxPerProvider)"));
+    }
+
+    /** Closes one idle connection to the provider, if attempts still wait for a slot. */
+    void evictOneIdle(ProviderSlots slots) {
+      if (slots.waiting() == 0) {
+        return;
+      }
+      for (Map.Entry<Route, Queue> e : queues.entrySet()) {
+        if (slots(e.getKey()) == slots && !e.getValue().channels.isEmpty()) {
+          Channel ch = e.getValue().channels.peekFirst(); // the oldest
+          ch.close(); // its close listener takes it out of the queue and frees its slot
+          return;
+        }
       }
     }
 

@@ -48,6 +48,8 @@ class HostileUpstreamTest {
   final List<AutoCloseable> toClose = new ArrayList<>();
   FaultUpstream up;
   FailoverProxy proxy;
+  /** The proxy's event loops; one unless a test needs connections on different loops. */
+  int threads = 1;
 
   @AfterEach
   void stop() throws Exception {
@@ -70,7 +72,7 @@ class HostileUpstreamTest {
     GatewayConfig gateway = new GatewayConfig(null, List.of(new ProviderConfig("test", up.uri(),
         "/", Auth.BEARER, specs, config, timeouts)), ClientLimits.DEFAULTS, limits);
     proxy = FailoverProxy.builder(gateway).listen(new InetSocketAddress("127.0.0.1", 0))
-        .scheduler(clock).ticker(clock).threads(1).start();
+        .scheduler(clock).ticker(clock).threads(threads).start();
     return proxy;
   }
 

@@ -73,6 +73,22 @@ class LimitsAndTimeoutsConfigTest {
   }
 
   @Test
+  void readsTheCapPerProvider() {
+    assertThat(GatewayConfig.parse(gateway("", "")).limits().upstreamMaxPerProvider())
+        .as("no limit by default").isZero();
+    assertThat(GatewayConfig.parse(gateway("limits: {upstreamMaxPerProvider: 64}\n", ""))
+        .limits()).isEqualTo(new Limits(64L << 20, 8 << 20, 64 << 10, 1024,
+            Duration.ofSeconds(60), 64));
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {upstreamMaxPerProvider: -1}\n", ""))))
+        .singleElement().asString().contains("limits.upstreamMaxPerProvider",
+            "is not between 0 and 1000000");
+    assertThat(problems(() -> GatewayConfig.parse(gateway(
+        "limits: {upstreamMaxPerProvider: some}\n", ""))))
+        .singleElement().asString().contains("limits.upstreamMaxPerProvider", "integer");
+  }
+
+  @Test
   void badValuesAreReportedWithTheirPath() {
     assertThat(problems(() -> GatewayConfig.parse(gateway(
         "limits: {retryBufferBytes: lots, upstreamHeadBytes: 10, retryBodyBytes: 3GiB, x: 1}\n",
