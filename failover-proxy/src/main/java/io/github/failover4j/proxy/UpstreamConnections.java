@@ -16,6 +16,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -218,11 +219,14 @@ final class UpstreamConnections {
 
   /** Closes every idle connection. */
   void closeIdle() {
-    loops.forEach((loop, pool) -> loop.execute(() -> pool.queues.values().forEach(q -> {
-      for (Channel ch : q.channels.toArray(Channel[]::new)) {
-        ch.close();
+    // copies: closing a queue's last connection removes it from the map (on this loop, at once)
+    loops.forEach((loop, pool) -> loop.execute(() -> {
+      for (Queue q : List.copyOf(pool.queues.values())) {
+        for (Channel ch : q.channels.toArray(Channel[]::new)) {
+          ch.close();
+        }
       }
-    })));
+    }));
   }
 
   private LoopPool pool(EventLoop loop) {

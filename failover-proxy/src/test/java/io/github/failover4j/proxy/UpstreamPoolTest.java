@@ -246,4 +246,32 @@ class UpstreamPoolTest {
       Thread.onSpinWait();
     }
   }
+
+  @Test
+  void closingIdleConnectionsClosesThoseOfEveryProviderOnALoop() throws Exception {
+    // one loop, idle connections to two providers: closing one queue's last connection
+    // removes that queue while the others are still to be closed
+    try (RoutesRig rig = new RoutesRig(FaultUpstream.ok("{}"), FaultUpstream.ok("{}"), """
+        providers:
+          - name: primary
+            upstream: {primary}
+            apiTokens: [sk-primary-00000000000000000001]
+          - name: backup
+            upstream: {backup}
+            pathPrefix: /backup
+            apiTokens: [sk-backup-000000000000000000001]
+        """)) {
+      for (String path : List.of("/v1/models", "/backup/v1/models")) {
+        Socket c = rig.connect();
+        send(c, "GET " + path + " HTTP/1.1\r\nHost: proxy\r\n\r\n");
+        assertThat(readResponse(c)[0]).startsWith("HTTP/1.1 200");
+      }
+      awaitTrue("both connections idle in the pool",
+          () -> rig.proxy.connections().idleConnections().length == 2);
+
+      rig.proxy.connections().closeIdle();
+
+      awaitTrue("every idle connection closed", () -> rig.proxy.connections().open() == 0);
+    }
+  }
 }
