@@ -58,11 +58,16 @@ final class Scripts {
    * Takes or renews a token's probe lease: {@code SET NX PX} with a value {@code
    * replica#fence}, the fence a counter that grows with every new lease, so a restore by an
    * earlier holder is told apart. Returns the live lease value when this replica holds it,
-   * nil when another one does.
+   * nil when another one does, or when the stored state says the token is back in rotation:
+   * a replica whose probe timer fired with everyone's asks late, after the holder's restore
+   * ended the lease, and must not start a lease (and a probe) on a token no longer out.
    *
-   * <p>KEYS: lease, fence counter. ARGV: replica id, lease time (ms), TTL of the counter (ms).
+   * <p>KEYS: lease, fence counter, token hash. ARGV: replica id, lease time (ms), TTL of the
+   * counter (ms).
    */
   static final String LEASE = """
+      local s = redis.call('HGET', KEYS[3], 's')
+      if s and s ~= 'EJECTED' then return false end
       local v = redis.call('GET', KEYS[1])
       if v then
         if string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '#' then

@@ -324,7 +324,8 @@ final class Worker implements Runnable {
 
   private String takeLease(PoolLink link, String fp) {
     String value = commands.eval(Scripts.LEASE, ScriptOutputType.VALUE,
-        new String[] {link.keys.lease(fp), link.keys.fence(fp)}, settings.replica(),
+        new String[] {link.keys.lease(fp), link.keys.fence(fp), link.keys.token(fp)},
+        settings.replica(),
         Long.toString(settings.leaseTime().toMillis()),
         Long.toString(settings.stateTtl().toMillis()));
     if (value == null) {

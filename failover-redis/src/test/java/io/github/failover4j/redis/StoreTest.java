@@ -164,6 +164,25 @@ class StoreTest {
   }
 
   @Test
+  void aLeaseAskedForAfterTheTokenWasRestoredIsRefused() throws Exception {
+    Member a = new Member();
+    FleetSync.Link la = join("a", a);
+    Member b = new Member();
+    FleetSync.Link lb = join("b", b);
+    a.publish(la, state(TokenState.EJECTED, false, 10));
+    await("b applied the ejection", () -> b.known.containsKey(fp(X)));
+    assertThat(lb.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    b.publish(lb, state(TokenState.HEALTHY, true, 11)); // b's probe passed: the lease ends
+    await("a applied b's restore", () -> a.applied.size() == 1);
+    assertThat(redis.admin().exists(LEASE_KEY)).isZero();
+
+    // a's probe timer fired with b's; its request for the lease arrives only now
+    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .as("no probe of a token back in rotation").isFalse();
+    assertThat(redis.admin().exists(LEASE_KEY)).as("no lease started").isZero();
+  }
+
+  @Test
   void aPoolWhoseFleetClosedFirstWorksAlone() throws Exception {
     Member a = new Member();
     FleetSync.Link la = join("a", a);
