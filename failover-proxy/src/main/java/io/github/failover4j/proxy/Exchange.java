@@ -69,6 +69,8 @@ final class Exchange {
   private int attemptNo;
   private TokenHandle token;
   private Channel upstream;
+  /** The current attempt's connection while it is acquired; cancelled when the attempt ends. */
+  private Future<Channel> connecting;
   private boolean reused;
   private boolean resentOnFreshConnection;
   private Phase phase = Phase.CONNECTING;
@@ -172,11 +174,15 @@ final class Exchange {
     client.channel().config().setAutoRead(false); // the body waits until the upstream is there
     watchdog.budget(attempts.remaining());
     watchdog.watch(Kind.CONNECT, timeouts.connect());
-    proxy.connections().acquire(route, client.channel().eventLoop(), fresh)
-        .addListener((Future<Channel> f) -> connected(no, f));
+    connecting = proxy.connections().acquire(route, client.channel().eventLoop(), fresh);
+    connecting.addListener((Future<Channel> f) -> connected(no, f));
   }
 
   private void connected(int no, Future<Channel> f) {
+    if (f.isCancelled()) {
+      return; // abandoned while it waited for a capped provider's connection
+    }
+    connecting = null;
     if (no != attemptNo || phase != Phase.CONNECTING) {
       if (f.isSuccess()) {
         f.getNow().close(); // not needed any more; it carried nothing
@@ -496,6 +502,11 @@ final class Exchange {
 
   /** Drops the current attempt: its held response and, unless reusable, its connection. */
   private void abandonAttempt() {
+    if (connecting != null) {
+      Future<Channel> c = connecting;
+      connecting = null;
+      c.cancel(false); // a waiter for a capped provider leaves its queue (done: no effect)
+    }
     for (HttpObject o : at.held) {
       ReferenceCountUtil.release(o);
     }

@@ -128,10 +128,12 @@ final class UpstreamConnections {
               pool.remove(route, ch);
               freed(slots, pool);
             });
-            promise.setSuccess(ch);
+            if (!promise.trySuccess(ch)) {
+              ch.close(); // the attempt gave up meanwhile (its acquire was cancelled)
+            }
           } else {
             freed(slots, pool);
-            promise.setFailure(f.cause());
+            promise.tryFailure(f.cause());
           }
         });
   }
@@ -290,6 +292,11 @@ final class UpstreamConnections {
       SlotWaiters.Waiter w = waiters.add(slots, route, promise);
       w.timer = scheduler.schedule(() -> loop.execute(() -> expire(slots, w)),
           route.provider().timeouts().connect().toNanos(), TimeUnit.NANOSECONDS);
+      promise.addListener(f -> { // on this loop: an attempt that gave up leaves the queue
+        if (f.isCancelled() && waiters.remove(slots, w)) {
+          w.timer.cancel();
+        }
+      });
       serve(slots); // a slot freed before this attempt queued
       if (waiters.any(slots)) {
         onEveryLoop(this, p -> p.evictOneIdle(slots));
@@ -310,7 +317,11 @@ final class UpstreamConnections {
         return false;
       }
       SlotWaiters.Waiter w = waiters.takeFirst(slots);
-      loop.execute(() -> w.promise.trySuccess(ch)); // not inside the releasing exchange
+      loop.execute(() -> { // not inside the releasing exchange
+        if (!w.promise.trySuccess(ch)) {
+          ch.close(); // that attempt gave up in between: the slot goes to the next one
+        }
+      });
       return true;
     }
 

@@ -167,6 +167,28 @@ class UpstreamPoolTest {
     assertThat(openToProvider()).isEqualTo(1);
   }
 
+  @Test
+  void anAttemptWhoseClientLeavesStopsWaitingAtOnce() throws Exception {
+    Semaphore gate = new Semaphore(0);
+    h.start(gated(gate), PLAIN, PATIENT, capped(1));
+    Socket first = h.connect();
+    send(first, GET);
+    h.up.take();
+    Socket second = h.connect();
+    send(second, GET);
+    awaitTrue("the second waits", () -> waiting() == 1);
+
+    second.close(); // before its connect timeout: no timer has to run for it to leave
+
+    awaitTrue("the waiter gone", () -> waiting() == 0);
+    gate.release();
+    assertThat(readResponse(first)[0]).startsWith("HTTP/1.1 200");
+    awaitTrue("the released connection idle in the pool, not handed to the leaver",
+        () -> h.proxy.connections().idleConnections().length == 1);
+    assertThat(h.up.connections()).isEqualTo(1);
+    assertThat(openToProvider()).isEqualTo(1);
+  }
+
   /** Resets, timeouts and waiters by the dozen: every slot comes back. */
   @Test
   void theCountReturnsToZeroAfterResetsAndTimeouts() throws Exception {
