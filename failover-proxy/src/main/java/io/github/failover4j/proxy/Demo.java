@@ -63,7 +63,7 @@ final class Demo {
 
   /** Runs the demo for about 24 s (on a slow machine up to 44 s); returns the exit code. */
   static int run(PrintStream out, PrintStream err) {
-    return new Demo(out, 1.0, System.console() != null).run(err);
+    return new Demo(out, 1.0, Relaunch.onTerminal()).run(err);
   }
 
   /** Runs the demo with every duration multiplied by {@code scale}, for tests. */

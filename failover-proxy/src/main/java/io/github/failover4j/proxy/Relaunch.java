@@ -40,6 +40,8 @@ final class Relaunch {
   static final String OPT_OUT = "FAILOVER_PROXY_RELAUNCH";
   /** The classpath resource holding the JVM options, the launcher script's argfile. */
   static final String OPTIONS = "jvm.options";
+  /** System property telling the child that the parent's output is a terminal. */
+  static final String CONSOLE = "failover.proxy.console";
   /** The line that passes a SIGHUP on to the child. */
   static final String HUP = "HUP";
 
@@ -58,6 +60,14 @@ final class Relaunch {
   private boolean done; // guarded by lock: the parent's exit is decided, the hook keeps out
 
   private Relaunch() {}
+
+  /**
+   * Whether the proxy's output goes to a terminal (the demo then redraws one live view): this
+   * JVM's console, or, in the child, the parent's.
+   */
+  static boolean onTerminal() {
+    return System.console() != null || Boolean.getBoolean(CONSOLE);
+  }
 
   /** Whether this JVM is the re-launched child. */
   static boolean isChild() {
@@ -144,8 +154,11 @@ final class Relaunch {
     }
     boolean jar = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
         && System.getProperty("sun.java.command", "").startsWith(classPath);
-    ProcessBuilder pb = new ProcessBuilder(command(java.get(), defaults, jvmArgs, classPath,
-        jar, args)).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+    List<String> cmd = command(java.get(), defaults, jvmArgs, classPath, jar, args);
+    if (System.console() != null) {
+      cmd.add(1, "-D" + CONSOLE + "=true"); // its stdin is our pipe: it cannot see the terminal
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     // Their options are in jvmArgs already; read twice they would also be announced twice.
     pb.environment().remove("JAVA_TOOL_OPTIONS");

@@ -132,6 +132,33 @@ class BoundedHeapJarIT {
     }
   }
 
+  /**
+   * On a terminal (a pseudo-terminal from {@code script}), the child — whose standard input is
+   * the parent's pipe, so it has no console of its own — is told the output is a terminal: the
+   * demo still redraws one live view.
+   */
+  @Test
+  void onATerminalTheChildIsToldSo(@TempDir Path dir) throws Exception {
+    int port = ProxyProcessTest.freePort();
+    try (TestUpstream upstream = new TestUpstream()) {
+      String launch = String.join(" ", jar(List.of(), List.of(),
+          serve(dir, upstream, port).toArray(String[]::new)));
+      try (ProxyProcess p = new ProxyProcess(List.of("script", "-qefc", launch, "/dev/null"))) {
+        ProxyProcessTest.awaitServing(port, p);
+        ProcessHandle child = p.process.toHandle().descendants()
+            .filter(h -> h.info().arguments().map(a -> List.of(a)
+                .contains("-D" + Relaunch.CHILD + "=true")).orElse(false))
+            .findFirst().orElseThrow();
+        assertThat(child.info().arguments().orElseThrow())
+            .contains("-D" + Relaunch.CONSOLE + "=true");
+        ProcessHandle parent = child.parent().orElseThrow();
+        parent.destroy(); // SIGTERM to the proxy the operator started
+        assertThat(p.exitCode()).as(p.output()).isZero();
+        assertThat(child.isAlive()).isFalse();
+      }
+    }
+  }
+
   /** The same jar and launch with {@code --check}: no child for a command that just answers. */
   @Test
   void checkAnswersInTheLaunchedJvm(@TempDir Path dir) throws Exception {

@@ -80,4 +80,21 @@ class RelaunchTest {
         .contains("\"@$options\"", "options=\"$dir/jvm.options\"");
     assertThat(wanted(SERVE, Relaunch.defaults(), Map.of())).as("the script's launch").isFalse();
   }
+
+  @Test
+  void aChildToldItsParentIsOnATerminalDrawsForOne() {
+    String before = System.getProperty(Relaunch.CONSOLE);
+    try {
+      System.setProperty(Relaunch.CONSOLE, "true");
+      assertThat(Relaunch.onTerminal()).isTrue();
+      System.setProperty(Relaunch.CONSOLE, "false");
+      assertThat(Relaunch.onTerminal()).isEqualTo(System.console() != null);
+    } finally {
+      if (before == null) {
+        System.clearProperty(Relaunch.CONSOLE);
+      } else {
+        System.setProperty(Relaunch.CONSOLE, before);
+      }
+    }
+  }
 }
