@@ -214,9 +214,11 @@ class UpstreamPoolTest {
       Socket c = h.connect();
       send(c, GET);
       clients.add(c);
+      if (i == 1) { // the first two at the upstream before the others come: who waits is known
+        h.up.take();
+        h.up.take();
+      }
     }
-    h.up.take();
-    h.up.take();
     awaitTrue("two wait", () -> waiting() == 2);
     h.awaitDue(t.connect());
     h.clock.advance(t.connect()); // the two waiting ones time out
