@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * lock.
  *
  * <p>The request body is relayed as it arrives and kept ({@link RequestBody}) so it can be sent
- * again; the proxy frames it itself ({@link Headers#upstreamHead}). When a retry is still
+ * again; the proxy frames it itself ({@link UpstreamRequest#forAttempt}). When a retry is still
  * possible, the response is held back until the {@link FailoverClientHandler} has judged it; the
  * head of an event stream is held until its first body bytes (SPEC §10). A failure is then
  * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
@@ -58,7 +58,6 @@ final class Exchange {
   private final FrontendHandler front;
   private final ChannelHandlerContext client;
   private final Routing routing;
-  private final HttpRequest request;
   private final String apiPath;
   private final boolean hasBody;
   private final boolean headRequest;
@@ -68,7 +67,7 @@ final class Exchange {
   /** The provider of the current attempt, its timeouts and its upstream request head. */
   private Route route;
   private Timeouts timeouts;
-  private HttpRequest head;
+  private final UpstreamRequest head;
   /** The prefix's retry plan, or null when a {@link #fallback} plan drives the request. */
   private RetryPlan plan;
   /** The route's plan (SPEC §9), or null. */
@@ -93,12 +92,12 @@ final class Exchange {
     this.front = front;
     this.client = client;
     this.routing = proxy.routing();
-    this.request = request;
     this.apiPath = apiPath;
-    to(route);
-    this.hasBody = Headers.hasBody(request);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    this.head = new UpstreamRequest(request); // the client's request, edited in place from here
+    this.hasBody = head.hasBody();
+    to(route);
     this.body = new RequestBody(proxy.retryMemory(), proxy.limits().retryBodyBytes());
     this.watchdog = new Watchdog(proxy.scheduler(), proxy.ticker(), client.channel().eventLoop(),
         this::expired);
@@ -122,8 +121,8 @@ final class Exchange {
   private void to(Route r) {
     route = r;
     timeouts = r.provider().timeouts();
-    head = Headers.upstreamBase(request, r.endpoint().basePath() + apiPath,
-        r.pool().auth().header(), r.endpoint().hostHeader());
+    head.route(r.endpoint().basePath() + apiPath, r.pool().auth().header(),
+        r.endpoint().hostHeader());
   }
 
   /** The body is here (or too large to keep): the first route taking its model, else the prefix. */
@@ -214,7 +213,7 @@ final class Exchange {
     }
     phase = Phase.WAITING;
     long length = body.complete() ? body.bytesToSend() : -1;
-    upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
+    upstream.write(head.forAttempt(length)).addListener(at.written(false));
     watchdog.watch(Kind.RESPONSE, timeouts.response());
     sendBody();
     if (!body.complete()) {
@@ -329,7 +328,7 @@ final class Exchange {
   }
 
   private void responseHead(HttpResponse r) {
-    at.upstreamHead = r;
+    at.head(r); // its keep-alive read before toClient edits it
     at.eventStream = StreamGuard.isEventStream(r.headers());
     boolean retryable = body.replayable() && (fallback != null ? fallback.mayContinue()
         : plan.mayRetryFailure(r.status().code()));
@@ -514,23 +513,20 @@ final class Exchange {
   // ---------------------------------------------------------------- toward the client
 
   private void toClient(HttpObject msg) {
-    Object out = msg;
-    if (msg instanceof HttpResponse r) {
-      boolean[] byClose = new boolean[1];
-      out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
+    if (msg instanceof HttpResponse r) { // edited in place into the client's head
+      at.closeDelimited = ClientResponse.head(r, headRequest, http10, proxy.closing(),
+          token.secret());
       if (fallback != null) {
         fallback.committed(); // the first byte goes to the client: no fallback from here on
-        HttpResponse h = (HttpResponse) out;
-        h.headers().set("x-failover-target", fallback.target().name(modelField.model()));
-        h.headers().set("x-failover-attempts", fallback.attempts());
+        r.headers().set("x-failover-target", fallback.target().name(modelField.model()));
+        r.headers().set("x-failover-attempts", fallback.attempts());
       }
-      at.closeDelimited = byClose[0];
       at.scanning = ClientResponse.scans(r.status().code());
     }
     if (at.scanning && msg instanceof HttpContent c) {
       ClientResponse.mask(c.content(), token.secret());
     }
-    ChannelFuture f = client.writeAndFlush(out);
+    ChannelFuture f = client.writeAndFlush(msg);
     if (msg instanceof LastHttpContent) {
       responseDone = true;
       phase = Phase.DONE;
