@@ -85,6 +85,8 @@ final class Exchange {
   private boolean unreadable;
   private Kind timedOut;
   private boolean responseDone;
+  /** Written to the client and not flushed yet: flushed once per upstream read batch. */
+  private boolean unflushed;
 
   Exchange(FailoverProxy proxy, FrontendHandler front, ChannelHandlerContext client, Route route,
       HttpRequest request, String apiPath) {
@@ -346,6 +348,7 @@ final class Exchange {
 
   /** A read batch ended: a held stream that got its first bytes (and no retry) goes out. */
   void onUpstreamReadComplete(Channel ch) {
+    flushClient(); // what this batch relayed, head and body together
     if (ch == upstream && phase == Phase.HOLDING && at.eventStream
         && (at.bodyStarted || at.upstreamComplete)) {
       if (fallback == null) {
@@ -420,6 +423,7 @@ final class Exchange {
     for (HttpObject o : out) {
       toClient(o);
     }
+    flushClient();
   }
 
   void onUpstreamClosed(Channel ch) {
@@ -526,8 +530,18 @@ final class Exchange {
     if (at.scanning && msg instanceof HttpContent c) {
       ClientResponse.mask(c.content(), token.secret());
     }
-    ChannelFuture f = client.writeAndFlush(msg);
-    if (msg instanceof LastHttpContent) {
+    if (!(msg instanceof LastHttpContent)) {
+      // the head goes out with the first body bytes: one flush per upstream read batch
+      client.write(msg, client.voidPromise());
+      unflushed = true;
+      if (!client.channel().isWritable() && upstream != null) {
+        flushClient();
+        upstream.config().setAutoRead(false); // resumed by onClientWritable
+        watchdog.watch(Kind.IDLE, null);
+      }
+    } else {
+      ChannelFuture f = client.writeAndFlush(msg);
+      unflushed = false;
       responseDone = true;
       phase = Phase.DONE;
       releaseUpstream();
@@ -535,9 +549,13 @@ final class Exchange {
         f.addListener(ChannelFutureListener.CLOSE);
       }
       finishIfDone();
-    } else if (!client.channel().isWritable() && upstream != null) {
-      upstream.config().setAutoRead(false); // resumed by onClientWritable
-      watchdog.watch(Kind.IDLE, null);
+    }
+  }
+
+  private void flushClient() {
+    if (unflushed) {
+      unflushed = false;
+      client.flush();
     }
   }
 

@@ -196,4 +196,19 @@ class HeaderRelayTest {
       routes.stop();
     }
   }
+
+  /**
+   * The client's writes are flushed once per upstream read batch: a body the upstream cuts
+   * short still reaches the client as far as it came, then the close.
+   */
+  @Test
+  void aBodyTheUpstreamCutsShortGoesOutAsFarAsItCameThenTheClose() throws Exception {
+    h.start(FaultUpstream.closeAfter("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 100\r\n\r\n", "{\"partial\":"), PLAIN, SHORT, Limits.DEFAULT);
+    Socket c = h.connect();
+    send(c, post("/v1/chat/completions", CHAT, ""));
+    String all = new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertThat(all).startsWith("HTTP/1.1 200").contains("content-length: 100\r\n\r\n")
+        .endsWith("\r\n\r\n{\"partial\":");
+  }
 }
