@@ -185,11 +185,14 @@ final class Exchange {
     phase = Phase.CONNECTING;
     at = new AttemptState();
     body.rewind();
-    client.channel().config().setAutoRead(false); // the body waits until the upstream is there
     watchdog.budget(fallback != null ? fallback.remaining() : plan.remaining());
     watchdog.watch(Kind.CONNECT, timeouts.connect());
-    proxy.connections().acquire(route, client.channel().eventLoop(), fresh)
-        .addListener((Future<Channel> f) -> connected(no, f));
+    Future<Channel> acquired = proxy.connections().acquire(route, client.channel().eventLoop(),
+        fresh);
+    if (!acquired.isDone()) { // a pooled connection is there at once: no read toggling for it
+      client.channel().config().setAutoRead(false); // the body waits until the upstream is there
+    }
+    acquired.addListener((Future<Channel> f) -> connected(no, f));
   }
 
   private void connected(int no, Future<Channel> f) {
@@ -268,9 +271,14 @@ final class Exchange {
     }
   }
 
+  /**
+   * Resumes the client's body once the upstream drained. Pausing is decided after a flush
+   * ({@link #onRequestContent}), not here: a large chunk makes the channel unwritable for as
+   * long as the write itself, and toggling reads for that would cost two syscalls a chunk.
+   */
   void onUpstreamWritable(Channel ch) {
-    if (ch == upstream && !body.complete()) {
-      client.channel().config().setAutoRead(ch.isWritable());
+    if (ch == upstream && !body.complete() && ch.isWritable()) {
+      client.channel().config().setAutoRead(true);
     }
   }
 
