@@ -126,11 +126,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on loopback: a random one that nothing listens on (checked again by bind).
+# A free TCP port on loopback: a random one that nothing listens on (checked again by bind),
+# below the kernel's ephemeral range (outgoing connections' local ports, which a busy machine's
+# other load tests hold by the thousand: nginx failed to bind such a port twice).
 free_port() {
-  local p
+  local p low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  (( low > 21000 )) || low=50000
   while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
+    p=$(( 20000 + RANDOM % (low - 20000) ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
 }
