@@ -8,6 +8,14 @@ wrk.headers["Accept"] = "application/json"
 wrk.headers["User-Agent"] = "OpenAI/Python 1.54.0"
 wrk.headers["Authorization"] = "Bearer sk-client-load-test"
 
+-- run.sh --body-bytes N: the same request padded to N bytes (the user message grows)
+local n = tonumber(os.getenv("BODY_BYTES") or "0") or 0
+if n > 0 then
+  local head = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"'
+  local tail = '"}],"max_tokens":16}'
+  wrk.body = head .. string.rep("a", math.max(0, n - #head - #tail)) .. tail
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   local seconds = summary.duration / 1e6

@@ -32,6 +32,11 @@
 #   --sse-warmup N        unrecorded SSE rounds first (default 15: a fresh client JVM takes
 #                         milliseconds per new stream until the JIT has compiled its paths)
 #   --proxy-opts "..."    JVM options of the proxy (default: none, the default launch)
+#   --proxy-jar FILE      the proxy jar to run (default: failover-proxy/target/failover-proxy.jar;
+#                         e.g. a copy built from another commit, to compare two builds)
+#   --body-bytes N        POST a chat completion of N bytes (default: the 120 B one), e.g.
+#                         1048576 for 1 MiB request bodies; wrk only. nginx (both) then takes
+#                         bodies up to 64 MiB and buffers up to N + 64 KiB of one in memory
 #   --jfr FILE            after the rounds, one more proxy run at the first connection count,
 #                         recorded with JFR (settings=profile, 1 ms execution samples) into
 #                         FILE and summarised (JfrSummary: allocation sites, CPU, GC, B/request)
@@ -48,7 +53,7 @@ bench_jar="$root/benchmarks/target/benchmarks.jar"
 
 rounds=3 duration=10 warmup=120 connections="16 256" upstream_kind=auto client=auto
 client_warmup=3 sse_streams=20 use_nginx=1 sse=1 proxy_opts="" jfr="" out="" smoke=0
-sse_rounds=5 sse_warmup=15
+sse_rounds=5 sse_warmup=15 body_bytes=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1; rounds=1; duration=2; warmup=4; connections="16"
@@ -64,6 +69,8 @@ while [[ $# -gt 0 ]]; do
     --sse-rounds) sse_rounds="$2"; shift ;;
     --sse-warmup) sse_warmup="$2"; shift ;;
     --proxy-opts) proxy_opts="$2"; shift ;;
+    --proxy-jar) proxy_jar="$(realpath -m "$2")"; shift ;;
+    --body-bytes) body_bytes="$2"; shift ;;
     --jfr) jfr="$(realpath -m "$2")"; shift ;;
     --out) out="$2"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -95,6 +102,13 @@ case "$client" in
   *) echo "run.sh: --client: auto, wrk or java" >&2; exit 2 ;;
 esac
 [[ -z "$nginx_bin" ]] && use_nginx=0
+if (( body_bytes > 0 )) && [[ $client != wrk ]]; then
+  echo "run.sh: --body-bytes needs wrk (the Java load generator sends the 120 B body)" >&2; exit 2
+fi
+# Large request bodies: nginx refuses bodies over 1 MiB and spills those over 16 KiB to a
+# temporary file by default; here it keeps one in memory, as the proxy does.
+nginx_body=""
+(( body_bytes > 0 )) && nginx_body="client_max_body_size 64m; client_body_buffer_size $(( body_bytes + 65536 ));"
 
 if [[ -n "$out" ]]; then
   mkdir -p "$out"; work="$(cd "$out" && pwd)"; keep=1
@@ -112,11 +126,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on loopback: a random one that nothing listens on (checked again by bind).
+# A free TCP port on loopback: a random one that nothing listens on (checked again by bind),
+# below the kernel's ephemeral range (outgoing connections' local ports, which a busy machine's
+# other load tests hold by the thousand: nginx failed to bind such a port twice).
 free_port() {
-  local p
+  local p low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  (( low > 21000 )) || low=50000
   while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
+    p=$(( 20000 + RANDOM % (low - 20000) ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
 }
@@ -161,6 +179,7 @@ http {
   scgi_temp_path $work/$name-tmp/scgi;
   keepalive_requests 10000000;
   keepalive_timeout 120s;
+  $nginx_body
   $3
 }
 EOF
@@ -252,7 +271,8 @@ clk_tck="$(getconf CLK_TCK)"
 load() { # target connections seconds -> RESULT line
   local url="http://127.0.0.1:$(port_of "$1")/v1/chat/completions"
   if [[ $client == wrk ]]; then
-    wrk -t1 -c"$2" -d"${3}s" --timeout 10s -s "$here/post.lua" "$url" | grep '^RESULT'
+    BODY_BYTES="$body_bytes" wrk -t1 -c"$2" -d"${3}s" --timeout 10s -s "$here/post.lua" "$url" \
+      | grep '^RESULT'
   else
     # A fresh JVM each run: its first seconds are its own JIT warm-up, so it warms up for
     # ${client_warmup}s and prints MEASURING when the measured window opens (run() reads the
@@ -266,7 +286,9 @@ field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(uname -m), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# upstream: $upstream_kind (port $json_port), SSE upstream: LoadUpstream (port $sse_port)," \
-  "client: $client, proxy JVM options: ${proxy_opts:-(none)}"
+  "client: $client, proxy JVM options: ${proxy_opts:-(none)}, request body: \
+$( (( body_bytes > 0 )) && echo "$body_bytes B" || echo "the 120 B chat completion")"
+echo "# proxy jar: $proxy_jar"
 echo "# $(java -version 2>&1 | head -1); $( [[ -n "$nginx_bin" ]] && "$nginx_bin" -v 2>&1 || echo 'no nginx')"
 
 results="$work/results.tsv"

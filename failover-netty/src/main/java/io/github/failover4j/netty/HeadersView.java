@@ -27,9 +27,27 @@ final class HeadersView implements ResponseView {
    * comes first. A {@code Content-Length} sizes the capture's first buffer.
    */
   BodyCapture capture(int cap) {
-    body = BodyCapture.of(headers.getAll(HttpHeaderNames.CONTENT_ENCODING), cap,
-        headers.getInt(HttpHeaderNames.CONTENT_LENGTH, -1)); // sizes the capture's buffer
+    List<String> codings = headers.contains(HttpHeaderNames.CONTENT_ENCODING)
+        ? headers.getAll(HttpHeaderNames.CONTENT_ENCODING) : List.of();
+    body = BodyCapture.of(codings, cap, contentLength()); // the length sizes its buffer
     return body;
+  }
+
+  /** The {@code Content-Length}, or -1 when absent or not a number; parsed without boxing. */
+  private long contentLength() {
+    String v = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (v == null || v.isEmpty() || v.length() > 18) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   @Override

@@ -16,6 +16,8 @@ final class AttemptState {
   /** A write failed: the upstream never got the whole request. */
   boolean writeFailed;
   HttpResponse upstreamHead;
+  /** Whether the upstream's head let the connection live on (read before the head is edited). */
+  private boolean upstreamKeepAlive;
   boolean eventStream;
   boolean bodyStarted;
   boolean skippingInformational;
@@ -33,6 +35,12 @@ final class AttemptState {
   /** The response's body is scanned for an echoed token. */
   boolean scanning;
 
+  /** Notes the upstream's response head, and its keep-alive before the proxy edits it. */
+  void head(HttpResponse r) {
+    upstreamHead = r;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+  }
+
   /** Notes whether a write of the request (its {@code last} one) reached the socket. */
   ChannelFutureListener written(boolean last) {
     return f -> {
@@ -48,6 +56,6 @@ final class AttemptState {
   /** Whether the connection may serve another request: all sent, all read, keep-alive. */
   boolean endedCleanly() {
     return upstreamComplete && requestWritten && !writeFailed && upstreamHead != null
-        && HttpUtil.isKeepAlive(upstreamHead);
+        && upstreamKeepAlive;
   }
 }

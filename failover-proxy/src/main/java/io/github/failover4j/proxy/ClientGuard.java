@@ -102,7 +102,17 @@ final class ClientGuard {
     private int inFlight;
     private boolean informational;
     private int responsesStarted;
+    /**
+     * The one pending timer task, or null, and when it fires. A request arms and disarms the
+     * connection's wait twice (its head, then keep-alive); the task is not rescheduled for
+     * that: one that fires early, or for nothing, looks at {@link #armedFor} and {@link
+     * #deadline} and reschedules itself for what is left, as {@link Watchdog} does.
+     */
     private ScheduledFuture<?> timer;
+    private long timerDue;
+    /** The state the current wait is for, or null when nothing is awaited. */
+    private State armedFor;
+    private long deadline;
 
     /** The handler that goes before the HTTP codec. */
     ChannelInboundHandlerAdapter first() {
@@ -134,7 +144,7 @@ final class ClientGuard {
       if (msg instanceof HttpRequest) {
         inFlight++;
         state = State.BUSY;
-        cancel();
+        armedFor = null; // the head is whole; a pending task finds nothing to do
       }
       ctx.fireChannelRead(msg);
     }
@@ -167,13 +177,22 @@ final class ClientGuard {
     }
 
     private void arm(long nanos) {
-      cancel();
-      ChannelHandlerContext ctx = rawCtx;
-      if (ctx == null) {
+      if (rawCtx == null) {
         return;
       }
-      State armedFor = state;
-      timer = ctx.executor().schedule(() -> expired(armedFor), nanos, TimeUnit.NANOSECONDS);
+      armedFor = state;
+      deadline = System.nanoTime() + nanos;
+      if (timer != null && timerDue - deadline <= 0) {
+        return; // it fires early enough, and reschedules itself for the rest
+      }
+      cancel();
+      schedule();
+    }
+
+    private void schedule() {
+      timerDue = deadline;
+      timer = rawCtx.executor().schedule(this::fire, Math.max(0, deadline - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {
@@ -183,9 +202,18 @@ final class ClientGuard {
       }
     }
 
-    private void expired(State armedFor) {
+    private void fire() {
       timer = null;
-      if (state != armedFor || !rawCtx.channel().isActive()) {
+      if (armedFor == null) {
+        return; // disarmed since: a later arm schedules anew
+      }
+      if (System.nanoTime() - deadline < 0) {
+        schedule(); // armed again since, for later
+        return;
+      }
+      State expired = armedFor;
+      armedFor = null;
+      if (state != expired || !rawCtx.channel().isActive()) {
         return;
       }
       if (state == State.IDLE) {

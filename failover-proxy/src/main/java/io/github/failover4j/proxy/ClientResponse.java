@@ -1,7 +1,6 @@
 package io.github.failover4j.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,8 +8,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An upstream response as it goes to the client: its head re-framed by {@link Headers#frame},
@@ -24,20 +23,36 @@ import java.util.Set;
 final class ClientResponse {
   private ClientResponse() {}
 
-  /** The head for the client; {@code closeDelimited[0]} tells whether its body ends by close. */
-  static HttpResponse head(HttpResponse r, boolean headRequest, boolean http10, boolean closing,
-      String secret, boolean[] closeDelimited) {
-    HttpHeaders h = Headers.endToEnd(r.headers(), Set.of());
-    closeDelimited[0] = Headers.frame(r.headers(), h, r.status().code(), headRequest, http10);
+  /**
+   * Turns the upstream's response head into the client's, in place: end-to-end headers only
+   * ({@link Headers#stripHopByHop}), framed by the proxy ({@link Headers#frame}), {@code
+   * Connection: close} when the proxy is {@code closing}, the token masked in every header
+   * value, HTTP/1.1. Read anything else needed from the upstream's head before (its
+   * keep-alive: {@link AttemptState#head}).
+   *
+   * @return whether the client's body is delimited by closing the connection
+   */
+  static boolean head(HttpResponse r, boolean headRequest, boolean http10, boolean closing,
+      String secret) {
+    HttpHeaders h = r.headers();
+    String length = h.get(HttpHeaderNames.CONTENT_LENGTH);
+    boolean transferCoded = h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+    Headers.stripHopByHop(h);
+    boolean closeDelimited = Headers.frame(length, transferCoded, h, r.status().code(),
+        headRequest, http10);
     if (closing) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    for (Map.Entry<String, String> e : h) {
-      if (e.getValue().contains(secret)) {
-        e.setValue(e.getValue().replace(secret, "*".repeat(secret.length())));
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      String v = e.getValue().toString(); // the decoder's values are Strings already
+      if (v.contains(secret)) {
+        e.setValue(v.replace(secret, "*".repeat(secret.length())));
       }
     }
-    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h);
+    r.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return closeDelimited;
   }
 
   /** Whether bodies of {@code status} are scanned for an echoed token. */

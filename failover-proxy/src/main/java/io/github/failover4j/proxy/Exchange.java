@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * lock.
  *
  * <p>The request body is relayed as it arrives and kept ({@link RequestBody}) so it can be sent
- * again; the proxy frames it itself ({@link Headers#upstreamHead}). When a retry is still
+ * again; the proxy frames it itself ({@link UpstreamRequest#forAttempt}). When a retry is still
  * possible, the response is held back until the {@link FailoverClientHandler} has judged it; the
  * head of an event stream is held until its first body bytes (SPEC §10). A failure is then
  * retried on an untried token and the client never sees it. The {@link Watchdog} bounds every
@@ -52,7 +52,6 @@ final class Exchange {
   private final FrontendHandler front;
   private final ChannelHandlerContext client;
   private final Routing routing;
-  private final HttpRequest request;
   private final String apiPath;
   private final boolean hasBody;
   private final boolean headRequest;
@@ -62,7 +61,7 @@ final class Exchange {
   /** The provider of the current attempt, its timeouts and its upstream request head. */
   private Route route;
   private Timeouts timeouts;
-  private HttpRequest head;
+  private final UpstreamRequest head;
   /** The request's plan; null until its first attempt (a routed request waits for its body). */
   private Attempts attempts;
 
@@ -78,6 +77,8 @@ final class Exchange {
   private boolean unreadable;
   private Kind timedOut;
   private boolean responseDone;
+  /** Written to the client and not flushed yet: flushed once per upstream read batch. */
+  private boolean unflushed;
 
   Exchange(FailoverProxy proxy, FrontendHandler front, ChannelHandlerContext client, Route route,
       HttpRequest request, String apiPath) {
@@ -85,12 +86,12 @@ final class Exchange {
     this.front = front;
     this.client = client;
     this.routing = proxy.routing();
-    this.request = request;
     this.apiPath = apiPath;
-    to(route);
-    this.hasBody = Headers.hasBody(request);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    this.head = new UpstreamRequest(request); // the client's request, edited in place from here
+    this.hasBody = head.hasBody();
+    to(route);
     this.body = new RequestBody(proxy.retryMemory(), proxy.limits().retryBodyBytes());
     this.watchdog = new Watchdog(proxy.scheduler(), proxy.ticker(), client.channel().eventLoop(),
         this::expired);
@@ -113,8 +114,8 @@ final class Exchange {
   private void to(Route r) {
     route = r;
     timeouts = r.provider().timeouts();
-    head = Headers.upstreamBase(request, r.endpoint().basePath() + apiPath,
-        r.pool().auth().header(), r.endpoint().hostHeader());
+    head.route(r.endpoint().basePath() + apiPath, r.pool().auth().header(),
+        r.endpoint().hostHeader());
   }
 
   /** The body is here (or too large to keep): the first route taking its model, else the prefix. */
@@ -171,10 +172,12 @@ final class Exchange {
     phase = Phase.CONNECTING;
     at = new AttemptState();
     body.rewind();
-    client.channel().config().setAutoRead(false); // the body waits until the upstream is there
     watchdog.budget(attempts.remaining());
     watchdog.watch(Kind.CONNECT, timeouts.connect());
     connecting = proxy.connections().acquire(route, client.channel().eventLoop(), fresh);
+    if (!connecting.isDone()) { // a pooled connection is there at once: no read toggling for it
+      client.channel().config().setAutoRead(false); // the body waits until the upstream is there
+    }
     connecting.addListener((Future<Channel> f) -> connected(no, f));
   }
 
@@ -182,13 +185,13 @@ final class Exchange {
     if (f.isCancelled()) {
       return; // abandoned while it waited for a capped provider's connection
     }
-    connecting = null;
     if (no != attemptNo || phase != Phase.CONNECTING) {
       if (f.isSuccess()) {
         f.getNow().close(); // not needed any more; it carried nothing
       }
       return;
     }
+    connecting = null;
     if (!f.isSuccess()) {
       attempts.connectFailed(token);
       transportError();
@@ -199,7 +202,7 @@ final class Exchange {
     attempts.bind(upstream, token);
     phase = Phase.WAITING;
     long length = body.complete() ? body.bytesToSend() : -1;
-    upstream.write(Headers.upstreamHead(head, hasBody, length)).addListener(at.written(false));
+    upstream.write(head.forAttempt(length)).addListener(at.written(false));
     watchdog.watch(Kind.RESPONSE, timeouts.response());
     sendBody();
     if (!body.complete()) {
@@ -252,9 +255,14 @@ final class Exchange {
     }
   }
 
+  /**
+   * Resumes the client's body once the upstream drained. Pausing is decided after a flush
+   * ({@link #onRequestContent}), not here: a large chunk makes the channel unwritable for as
+   * long as the write itself, and toggling reads for that would cost two syscalls a chunk.
+   */
   void onUpstreamWritable(Channel ch) {
-    if (ch == upstream && !body.complete()) {
-      client.channel().config().setAutoRead(ch.isWritable());
+    if (ch == upstream && !body.complete() && ch.isWritable()) {
+      client.channel().config().setAutoRead(true);
     }
   }
 
@@ -314,7 +322,7 @@ final class Exchange {
   }
 
   private void responseHead(HttpResponse r) {
-    at.upstreamHead = r;
+    at.head(r); // its keep-alive read before toClient edits it
     at.eventStream = StreamGuard.isEventStream(r.headers());
     boolean retryable = body.replayable() && attempts.mayContinue(r.status().code());
     // an event stream's head waits for its first bytes: a failure before them can still be retried
@@ -331,6 +339,7 @@ final class Exchange {
 
   /** A read batch ended: a held stream that got its first bytes (and no retry) goes out. */
   void onUpstreamReadComplete(Channel ch) {
+    flushClient(); // what this batch relayed, head and body together
     if (ch == upstream && phase == Phase.HOLDING && at.eventStream
         && (at.bodyStarted || at.upstreamComplete)) {
       if (at.judgedEarly != null) {
@@ -379,6 +388,7 @@ final class Exchange {
     for (HttpObject o : out) {
       toClient(o);
     }
+    flushClient();
   }
 
   void onUpstreamClosed(Channel ch) {
@@ -454,19 +464,27 @@ final class Exchange {
   // ---------------------------------------------------------------- toward the client
 
   private void toClient(HttpObject msg) {
-    Object out = msg;
-    if (msg instanceof HttpResponse r) {
-      boolean[] byClose = new boolean[1];
-      out = ClientResponse.head(r, headRequest, http10, proxy.closing(), token.secret(), byClose);
-      attempts.committed((HttpResponse) out);
-      at.closeDelimited = byClose[0];
+    if (msg instanceof HttpResponse r) { // edited in place into the client's head
+      at.closeDelimited = ClientResponse.head(r, headRequest, http10, proxy.closing(),
+          token.secret());
+      attempts.committed(r);
       at.scanning = ClientResponse.scans(r.status().code());
     }
     if (at.scanning && msg instanceof HttpContent c) {
       ClientResponse.mask(c.content(), token.secret());
     }
-    ChannelFuture f = client.writeAndFlush(out);
-    if (msg instanceof LastHttpContent) {
+    if (!(msg instanceof LastHttpContent)) {
+      // the head goes out with the first body bytes: one flush per upstream read batch
+      client.write(msg, client.voidPromise());
+      unflushed = true;
+      if (!client.channel().isWritable() && upstream != null) {
+        flushClient();
+        upstream.config().setAutoRead(false); // resumed by onClientWritable
+        watchdog.watch(Kind.IDLE, null);
+      }
+    } else {
+      ChannelFuture f = client.writeAndFlush(msg);
+      unflushed = false;
       responseDone = true;
       phase = Phase.DONE;
       releaseUpstream();
@@ -474,9 +492,13 @@ final class Exchange {
         f.addListener(ChannelFutureListener.CLOSE);
       }
       finishIfDone();
-    } else if (!client.channel().isWritable() && upstream != null) {
-      upstream.config().setAutoRead(false); // resumed by onClientWritable
-      watchdog.watch(Kind.IDLE, null);
+    }
+  }
+
+  private void flushClient() {
+    if (unflushed) {
+      unflushed = false;
+      client.flush();
     }
   }
 

@@ -113,6 +113,7 @@ public final class FailoverProxy implements AutoCloseable {
       ClientLimits clientLimits = b.clientLimits != null ? b.clientLimits : b.config.clientLimits();
       guard = new ClientGuard(clientLimits);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
+          .setMaxChunkSize(MAX_BODY_CHUNK_BYTES)
           .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
           .setMaxHeaderSize(clientLimits.maxHeaderBytes());
       ChannelFuture bound = new ServerBootstrap()
@@ -152,6 +153,12 @@ public final class FailoverProxy implements AutoCloseable {
 
   /** The longest request line (method, target, version) accepted; longer gets 414. */
   static final int MAX_REQUEST_LINE_BYTES = 8192;
+
+  /**
+   * The largest piece a request body is decoded in (Netty's default is 8 KiB): a socket read
+   * of up to 64 KiB becomes one chunk, relayed upstream in one write.
+   */
+  static final int MAX_BODY_CHUNK_BYTES = 64 * 1024;
 
   private static String show(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();

@@ -16,7 +16,7 @@ final class RequestBody {
   private final RetryMemory memory;
   private final int maxKept;
   /** Chunks received; all of them while replayable, else only those not yet sent. */
-  private final List<ByteBuf> chunks = new ArrayList<>();
+  private final List<ByteBuf> chunks = new ArrayList<>(2); // most bodies come in one piece
   private long bytes;
   private long reserved;
   private boolean replayable = true;

@@ -47,6 +47,7 @@ final class StreamGuard {
       client.writeAndFlush(new DefaultHttpContent(errorEvent(message)))
           .addListener(ChannelFutureListener.CLOSE);
     } else {
+      client.flush(); // what was relayed so far goes out before the close
       client.close();
     }
   }

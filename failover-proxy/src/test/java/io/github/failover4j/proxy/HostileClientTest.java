@@ -238,6 +238,29 @@ class HostileClientTest {
     awaitOpenConnections(0);
   }
 
+  /**
+   * The connection's timer is not rescheduled per request (one pending task per connection,
+   * rescheduling itself when it fires early): after requests were served on it, a head that
+   * never ends still gets 408, and an idle connection is still closed.
+   */
+  @Test
+  void theHeadAndKeepAliveTimeoutsStillHoldAfterRequestsWereServed() throws Exception {
+    start(SHORT);
+    try (RawClient slow = client(); RawClient idle = client()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(slow.send("GET /_failover/status HTTP/1.1\r\nHost: x\r\n\r\n").read()
+            .status()).isEqualTo(200);
+        assertThat(idle.send("GET /_failover/status HTTP/1.1\r\nHost: x\r\n\r\n").read()
+            .status()).isEqualTo(200);
+      }
+      assertThat(slow.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n").read().status())
+          .isEqualTo(408);
+      assertThat(slow.closed()).isTrue();
+      assertThat(idle.closed()).isTrue();
+    }
+    awaitOpenConnections(0);
+  }
+
   @Test
   void aConnectionStaysOpenWhileItsRequestIsServed() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
