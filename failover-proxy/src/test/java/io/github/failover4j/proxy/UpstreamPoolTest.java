@@ -224,7 +224,10 @@ class UpstreamPoolTest {
     h.clock.advance(t.connect()); // the two waiting ones time out
     awaitTrue("the waiters gone", () -> waiting() == 0);
     for (Socket c : clients.subList(2, 4)) {
-      assertThat(readResponse(c)[0]).startsWith("HTTP/1.1 504");
+      // read while the clock ticks on: twice in ~8 full builds one of these reads timed out
+      // here, never in isolation (cause not found); these clients never reached the upstream,
+      // so a connect timeout is still the only way they can be answered 504
+      assertThat(h.whileTicking(() -> readResponse(c))[0]).startsWith("HTTP/1.1 504");
     }
     for (Socket c : clients.subList(0, 2)) { // and the two at the upstream, on response timeout
       assertThat(h.whileTicking(() -> readResponse(c))[0]).startsWith("HTTP/1.1 504");
