@@ -74,13 +74,8 @@ final class RoutedAttempts implements Attempts {
 
   @Override
   public Next judged(Verdict verdict, HttpResponse head, int status) {
-    if (plan.report(verdict, new HeadView(head)) == FallbackPlan.Decision.NEXT) {
-      FallbackPlan.Step s = plan.next();
-      if (s.isSend()) {
-        return step(s);
-      }
-    }
-    return Next.DELIVER; // the answer, or the last failure when every target failed
+    Next next = moveOn(plan.report(verdict, new HeadView(head)));
+    return next != null ? next : Next.DELIVER; // the answer, or the last of every failure
   }
 
   @Override
@@ -91,14 +86,19 @@ final class RoutedAttempts implements Attempts {
   @Override
   public Next noAnswer(boolean timedOut, boolean budgetSpent) {
     // a timeout moves to the next target: another key of a silent provider does not help
-    FallbackPlan.Decision d = timedOut ? plan.timedOut() : plan.transportError();
+    Next next = moveOn(timedOut ? plan.timedOut() : plan.transportError());
+    return next != null ? next : Next.FAILED;
+  }
+
+  /** The next attempt when the plan's decision lets one follow; {@code null} when none does. */
+  private Next moveOn(FallbackPlan.Decision d) {
     if (d == FallbackPlan.Decision.NEXT) {
       FallbackPlan.Step s = plan.next();
       if (s.isSend()) {
         return step(s);
       }
     }
-    return Next.FAILED;
+    return null;
   }
 
   @Override

@@ -145,9 +145,11 @@ class UpstreamPoolTest {
     assertThat(openToProvider()).isEqualTo(2); // idle now, still open
   }
 
-  @Test
-  void anAttemptThatWaitsLongerThanTheConnectTimeoutGetsTheTimeoutAnswer() throws Exception {
-    Semaphore gate = new Semaphore(0);
+  /**
+   * A cap of one: the first request at the upstream (held until {@code gate} gives a permit),
+   * the second waiting for its connection.
+   */
+  private Socket[] oneAtTheUpstreamOneWaiting(Semaphore gate) throws Exception {
     h.start(gated(gate), PLAIN, PATIENT, capped(1));
     Socket first = h.connect();
     send(first, GET);
@@ -155,6 +157,15 @@ class UpstreamPoolTest {
     Socket second = h.connect();
     send(second, GET);
     awaitTrue("the second waits", () -> waiting() == 1);
+    return new Socket[] {first, second};
+  }
+
+  @Test
+  void anAttemptThatWaitsLongerThanTheConnectTimeoutGetsTheTimeoutAnswer() throws Exception {
+    Semaphore gate = new Semaphore(0);
+    Socket[] clients = oneAtTheUpstreamOneWaiting(gate);
+    Socket first = clients[0];
+    Socket second = clients[1];
     h.awaitDue(PATIENT.connect());
     h.clock.advance(PATIENT.connect());
     String[] answer = readResponse(second);
@@ -170,13 +181,9 @@ class UpstreamPoolTest {
   @Test
   void anAttemptWhoseClientLeavesStopsWaitingAtOnce() throws Exception {
     Semaphore gate = new Semaphore(0);
-    h.start(gated(gate), PLAIN, PATIENT, capped(1));
-    Socket first = h.connect();
-    send(first, GET);
-    h.up.take();
-    Socket second = h.connect();
-    send(second, GET);
-    awaitTrue("the second waits", () -> waiting() == 1);
+    Socket[] clients = oneAtTheUpstreamOneWaiting(gate);
+    Socket first = clients[0];
+    Socket second = clients[1];
 
     second.close(); // before its connect timeout: no timer has to run for it to leave
 

@@ -93,6 +93,11 @@ class StoreTest {
     return fleet.join(member);
   }
 
+  /** Whether the fleet lets the replica of {@code link} probe X now. */
+  private static boolean mayProbe(FleetSync.Link link) throws Exception {
+    return link.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
   private static FleetState state(TokenState s, boolean byProbe, long version) {
     return new FleetState(fp(X), s, s == TokenState.EJECTED ? Action.COUNT : null,
         s == TokenState.EJECTED ? Instant.ofEpochMilli(1_900_000_000_000L) : null, 1, byProbe,
@@ -140,15 +145,15 @@ class StoreTest {
     a.publish(la, state(TokenState.EJECTED, false, 10));
     await("b applied the ejection", () -> b.known.containsKey(fp(X)));
 
-    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(lb.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+    assertThat(mayProbe(la)).isTrue();
+    assertThat(mayProbe(lb))
         .as("one prober at a time").isFalse();
     assertThat(redis.admin().get(LEASE_KEY)).isEqualTo("a#1");
-    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+    assertThat(mayProbe(la))
         .as("the holder renews").isTrue();
 
     redis.admin().del(LEASE_KEY); // a's lease lapses (as when a stalls past the lease time)
-    assertThat(lb.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(mayProbe(lb)).isTrue();
     assertThat(redis.admin().get(LEASE_KEY)).as("a new fence").isEqualTo("b#2");
 
     a.publish(la, state(TokenState.HEALTHY, true, 11)); // a's probe passed, but too late
@@ -171,13 +176,13 @@ class StoreTest {
     FleetSync.Link lb = join("b", b);
     a.publish(la, state(TokenState.EJECTED, false, 10));
     await("b applied the ejection", () -> b.known.containsKey(fp(X)));
-    assertThat(lb.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(mayProbe(lb)).isTrue();
     b.publish(lb, state(TokenState.HEALTHY, true, 11)); // b's probe passed: the lease ends
     await("a applied b's restore", () -> a.applied.size() == 1);
     assertThat(redis.admin().exists(LEASE_KEY)).isZero();
 
     // a's probe timer fired with b's; its request for the lease arrives only now
-    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+    assertThat(mayProbe(la))
         .as("no probe of a token back in rotation").isFalse();
     assertThat(redis.admin().exists(LEASE_KEY)).as("no lease started").isZero();
   }
@@ -188,7 +193,7 @@ class StoreTest {
     FleetSync.Link la = join("a", a);
     fleets.remove(0).close();
     la.publish(state(TokenState.EJECTED, false, 1)); // dropped, never blocks
-    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(mayProbe(la)).isTrue();
   }
 
   @Test
@@ -200,8 +205,8 @@ class StoreTest {
     redis.stopServer();
     await("a notices", () -> !fleets.get(0).reachable());
     await("b notices", () -> !fleets.get(1).reachable());
-    assertThat(la.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(lb.mayProbe(fp(X)).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(mayProbe(la)).isTrue();
+    assertThat(mayProbe(lb)).isTrue();
     redis.startServer();
   }
 }
